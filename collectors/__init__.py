@@ -1,0 +1,5 @@
+"""Collectors: Scrapy spiders (a later stage), page parsers and file importers.
+
+Everything collected becomes ``{field: Cell}`` and goes through
+:func:`models.assemble.assemble`, the one way into a :class:`models.notice.Notice`.
+"""

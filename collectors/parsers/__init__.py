@@ -1,0 +1,38 @@
+"""Parsers of the portals' detail pages: HTML in, labelled cells out.
+
+Each parser returns :class:`Extracted`: the cells keyed by field (through the same label
+table as submissions, so ``成交价格(万元)`` converts the same way everywhere), the labels
+it did not know (kept, so a new label is noticed), and the notice's metadata.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from collectors.importers.headers import resolve
+from models.assemble import Cell
+from models.codelists import Kind
+
+
+class ParseError(Exception):
+    """The page cannot be read as a notice (truncated, blocked, wrong shape)."""
+
+
+@dataclass
+class Extracted:
+    cells: dict[str, Cell]
+    unknown: dict[str, str] = field(default_factory=dict)
+
+
+def cells_from_labels(kind: Kind, pairs: list[tuple[str, str]]) -> Extracted:
+    """Map (label, text) pairs to fields through the label table; unknown labels are kept aside."""
+    labels = [label for label, _ in pairs]
+    mapped = {c.header: c for c in resolve(kind, list(dict.fromkeys(labels))).columns}
+    out = Extracted({})
+    for label, text in pairs:
+        col = mapped.get(label)
+        if col is None or col.field is None or col.field.startswith("__"):
+            out.unknown[label] = text
+        elif col.field not in out.cells:
+            out.cells[col.field] = Cell(text, col.unit)
+    return out

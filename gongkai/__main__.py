@@ -1,0 +1,5 @@
+"""`python -m gongkai` runs the CLI."""
+
+from gongkai.cli import main
+
+main()

@@ -1,0 +1,208 @@
+"""The ``gongkai`` command line: a thin layer over the Python API.
+
+Exit codes: 0 success; 1 the input was refused or a command failed (the reason is on
+stderr); 2 a usage error (click's convention).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+import orjson
+
+from gongkai import __version__
+from gongkai.config import settings
+from gongkai.store import Store, StoreError
+from models.codelists import Kind
+
+KINDS = [k.value for k in Kind]
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent when stderr is piped."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.started = time.perf_counter()
+
+    def __call__(self, n: int) -> None:
+        if self.enabled:
+            rate = n / max(time.perf_counter() - self.started, 1e-9)
+            click.echo(f"\r{self.label}: {n:,} rows ({rate:,.0f}/s)", nl=False, err=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def open_store(db: Path, *, must_exist: bool = True) -> Store:
+    if must_exist and not db.exists():
+        fail(f"{db} does not exist: run `gongkai init --db {db}` first")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    store = Store(db)
+    if must_exist:
+        try:
+            store.check()
+        except StoreError as exc:
+            fail(str(exc))
+    return store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SQLite database (default var/gongkai.db, or $GONGKAI_DB).")
+@click.version_option(__version__, prog_name="gongkai")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Gongkai (公开): collect, normalize and publish public-resource allocation disclosures."""
+    ctx.obj = settings(db)
+
+
+@cli.command()
+@click.pass_obj
+def init(cfg) -> None:  # noqa: ANN001
+    """Create the database and its schema (safe to run again)."""
+    store = open_store(cfg.db, must_exist=False)
+    store.init()
+    store.close()
+    click.echo(f"initialized {cfg.db}")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="Area of every row in the file.")
+@click.option("--agency", required=True, help="Name of the submitting agency (recorded as publisher and source).")
+@click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML mapping other headers to field names or labels (null ignores a column).")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, dry_run: bool, as_json: bool) -> None:  # noqa: ANN001
+    """Submit FILE (CSV in UTF-8 or GB18030, XLSX, JSON, JSONL): all rows are stored, or none.
+
+    Any invalid row refuses the whole file: exit code 1 and a report of every problem
+    (row, column, value, reason) on stderr."""
+    from collectors.importers.headers import MapError, load_map
+    from gongkai.submit import submit as run_submit
+
+    mapping = None
+    if map_file:
+        try:
+            mapping = load_map(map_file)
+        except MapError as exc:
+            fail(str(exc))
+    store = open_store(cfg.db)
+    progress = Progress(f"checking {file.name}")
+    try:
+        result = run_submit(store, file, kind=Kind(kind), agency=agency, mapping=mapping, dry_run=dry_run,
+                            progress=progress)
+    finally:
+        progress.done()
+        store.close()
+    c = result.counts
+    if as_json:
+        click.echo(orjson.dumps({
+            "file": result.file, "sha256": result.sha256, "ok": result.ok, "dry_run": dry_run, "rows": c.rows,
+            "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "projects": c.projects,
+            "refused_rows": result.refused_rows, "problems": [p.__dict__ for p in result.problems],
+            "seconds": round(result.seconds, 3)}).decode())
+    if not result.ok:
+        for line in result.report():
+            click.echo(line, err=True)
+        click.echo(result.summary(), err=True)
+        sys.exit(1)
+    if not as_json:
+        click.echo(result.summary())
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout for CSV).")
+def template(kind: str, fmt: str, out: Path | None) -> None:
+    """Print an empty submission template for KIND, both header forms documented."""
+    from gongkai.template import write_csv, write_xlsx
+
+    if fmt == "xlsx":
+        target = out or Path(f"template-{kind}.xlsx")
+        write_xlsx(Kind(kind), target)
+        click.echo(f"wrote {target}", err=True)
+        return
+    text = write_csv(Kind(kind))
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
+@click.option("--kind", type=click.Choice(KINDS), help="Only this area.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
+@click.pass_obj
+def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:  # noqa: ANN001
+    """Export every project with its notices (JSONL, or formula-safe CSV)."""
+    from gongkai.export import export_csv, export_jsonl
+
+    store = open_store(cfg.db)
+    try:
+        if fmt == "jsonl":
+            fh = out.open("wb") if out else sys.stdout.buffer
+            n = export_jsonl(store, fh, kind)
+        else:
+            fh = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+            n = export_csv(store, fh, kind)
+        fh.flush()
+        if out:
+            fh.close()
+    finally:
+        store.close()
+    click.echo(f"exported {n} {'projects' if fmt == 'jsonl' else 'notice versions'}", err=True)
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def stats(cfg, as_json: bool) -> None:  # noqa: ANN001
+    """Counts per kind, notice type, province, and rejected inputs."""
+    from gongkai.stats import format_stats
+    from gongkai.stats import stats as compute
+
+    store = open_store(cfg.db)
+    try:
+        data = compute(store)
+    finally:
+        store.close()
+    click.echo(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() if as_json else format_stats(data))
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"), show_default=True,
+              help="Directory for the generated submission files.")
+@click.option("--seed", type=int, default=20261124, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--projects", type=int, default=60, show_default=True, help="Projects per area.")
+@click.option("--rows", type=int, default=0, help="Instead: one big CSV of this many rows (for benchmarks).")
+def generate(out: Path, seed: int, projects: int, rows: int) -> None:
+    """Generate realistic demo submissions in all five areas (seeded)."""
+    from gongkai.generate import generate_big_csv, generate_demo
+
+    out.mkdir(parents=True, exist_ok=True)
+    if rows:
+        path = generate_big_csv(out / f"bench-{rows}.csv", rows=rows, seed=seed)
+        click.echo(str(path))
+        return
+    for item in generate_demo(out, seed=seed, projects_per_kind=projects):
+        click.echo(f"{item.path}\t{item.kind}\t{item.agency}\t{item.rows} rows" + ("\t(has invalid rows)" if item.invalid else ""))
+
+
+def main() -> None:
+    cli(prog_name="gongkai")

@@ -1,0 +1,95 @@
+"""Exports: every project with its notices, as JSON Lines or formula-safe CSV.
+
+JSONL: one line per project — the compiled project (money as exact decimal text) with
+every version of every notice and each version's sources. CSV: one row per notice
+version with its project's columns; text cells neutralized against formula injection
+(:mod:`gongkai.csv_safe`), numbers left as numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import IO, Any
+
+import orjson
+
+from gongkai.csv_safe import neutralize
+from gongkai.store import Store
+
+CSV_COLUMNS = [
+    "project_id", "project_title", "project_status", "version_id", "notice_id", "version", "current", "kind",
+    "notice_type", "title", "publisher", "published_at", "region_code", "region_name", "project_no", "original_url",
+    "fields", "source_platforms", "source_urls", "raw_sha256",
+]
+
+
+def _projects(store: Store, kind: str | None) -> Iterator[tuple]:
+    sql = ("SELECT project_id, kind, title, status, amended, region_code, region_name, project_no, publisher,"
+           " first_published_at, last_published_at, notice_count, correction_count FROM projects")
+    args: list[Any] = []
+    if kind:
+        sql += " WHERE kind = ?"
+        args.append(kind)
+    yield from store.conn.execute(sql + " ORDER BY project_id", args)
+
+
+def _notices(store: Store, project_id: str) -> list[dict]:
+    rows = store.conn.execute(
+        "SELECT version_id, notice_id, version, superseded_at IS NULL, kind, notice_type, title, publisher,"
+        " published_at, region_code, region_name, project_no, project_name, notice_no, corrects, original_url, body,"
+        " fields, raw, content_sha256, first_seen_at, superseded_at FROM notices WHERE project_id = ?"
+        " ORDER BY published_at, notice_id, version", (project_id,)).fetchall()
+    out = []
+    for r in rows:
+        sources = [
+            {"platform": s[0], "url": s[1], "fetched_at": s[2], "raw_sha256": s[3], "parser_version": s[4],
+             "location": s[5] or None}
+            for s in store.conn.execute(
+                "SELECT platform, url, fetched_at, raw_sha256, parser_version, location FROM notice_sources"
+                " WHERE version_id = ? ORDER BY fetched_at, platform", (r[0],))
+        ]
+        out.append({
+            "version_id": r[0], "notice_id": r[1], "version": r[2], "current": bool(r[3]), "kind": r[4],
+            "notice_type": r[5], "title": r[6], "publisher": r[7], "published_at": r[8], "region_code": r[9],
+            "region_name": r[10], "project_no": r[11], "project_name": r[12], "notice_no": r[13], "corrects": r[14],
+            "original_url": r[15], "body": r[16], "fields": orjson.loads(r[17]), "raw": orjson.loads(r[18]),
+            "content_sha256": r[19], "first_seen_at": r[20], "superseded_at": r[21], "sources": sources,
+        })
+    return out
+
+
+def export_jsonl(store: Store, out: IO[bytes], kind: str | None = None) -> int:
+    """Write one JSON line per project; return the number of projects."""
+    n = 0
+    keys = ("project_id", "kind", "title", "status", "amended", "region_code", "region_name", "project_no",
+            "publisher", "first_published_at", "last_published_at", "notice_count", "correction_count")
+    for row in _projects(store, kind):
+        project = dict(zip(keys, row, strict=True))
+        project["amended"] = bool(project["amended"])
+        project["notices"] = _notices(store, row[0])
+        out.write(orjson.dumps(project) + b"\n")
+        n += 1
+    return n
+
+
+def export_csv(store: Store, out: IO[str], kind: str | None = None) -> int:
+    """Write one CSV row per notice version; return the number of rows."""
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(CSV_COLUMNS)
+    n = 0
+    for row in _projects(store, kind):
+        for notice in _notices(store, row[0]):
+            sources = notice["sources"]
+            values = [
+                row[0], row[2], row[3], notice["version_id"], notice["notice_id"], notice["version"],
+                int(notice["current"]), notice["kind"], notice["notice_type"], notice["title"], notice["publisher"],
+                notice["published_at"], notice["region_code"], notice["region_name"], notice["project_no"],
+                notice["original_url"], orjson.dumps(notice["fields"]).decode(),
+                "|".join(dict.fromkeys(s["platform"] for s in sources)),
+                "|".join(dict.fromkeys(s["url"] for s in sources)),
+                "|".join(dict.fromkeys(s["raw_sha256"] for s in sources)),
+            ]
+            w.writerow([neutralize(v) for v in values])
+            n += 1
+    return n

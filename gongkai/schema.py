@@ -1,0 +1,209 @@
+"""The SQLite schema, derived from the models: one table per area with typed columns.
+
+Money is stored as INTEGER fen (``*_fen``) so that sums, sorting and Datasette's range
+facets are exact; a generated ``*_yuan`` TEXT column shows the same value in yuan for
+people (baselines.md §9 pitfall 10: Decimal dumped as text breaks numeric sorting).
+"""
+
+from __future__ import annotations
+
+import re
+
+from models.codelists import Kind
+from models.fields import FieldSpec, ValueKind
+from models.kinds import AREA_MODELS, LOTS_FIELD
+from models.fields import specs_of
+
+SCHEMA_VERSION = 1
+_IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
+
+BASE = """
+CREATE TABLE IF NOT EXISTS meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notices (
+    version_id TEXT PRIMARY KEY,          -- '{notice_id}-v{version}': permanent, never reused
+    notice_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    project_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    notice_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    publisher TEXT,
+    published_at TEXT NOT NULL,           -- ISO 8601 with +08:00
+    published_date TEXT NOT NULL,         -- YYYY-MM-DD, for facets
+    published_month TEXT NOT NULL,        -- YYYY-MM
+    published_year INTEGER NOT NULL,
+    region_code TEXT,
+    region_name TEXT,
+    province_code TEXT,
+    project_no TEXT,
+    project_name TEXT,
+    notice_no TEXT,
+    corrects TEXT,
+    original_url TEXT,
+    body TEXT NOT NULL DEFAULT '',
+    fields TEXT NOT NULL,                 -- JSON: the area's typed fields (money as exact decimal text)
+    raw TEXT NOT NULL,                    -- JSON: the original text of every input cell
+    flags TEXT NOT NULL,                  -- JSON: normalizer notes per field
+    content_sha256 TEXT NOT NULL,
+    first_seen_at TEXT NOT NULL,
+    superseded_at TEXT,                   -- set when a newer version appears; NULL = current
+    UNIQUE (notice_id, version)
+);
+CREATE INDEX IF NOT EXISTS notices_current ON notices (notice_id) WHERE superseded_at IS NULL;
+CREATE INDEX IF NOT EXISTS notices_project ON notices (project_id, published_at);
+CREATE INDEX IF NOT EXISTS notices_kind_date ON notices (kind, published_at);
+CREATE INDEX IF NOT EXISTS notices_type ON notices (notice_type);
+CREATE INDEX IF NOT EXISTS notices_province ON notices (province_code);
+CREATE INDEX IF NOT EXISTS notices_region ON notices (region_code);
+CREATE INDEX IF NOT EXISTS notices_year ON notices (published_year);
+CREATE INDEX IF NOT EXISTS notices_month ON notices (published_month);
+
+CREATE TABLE IF NOT EXISTS notice_sources (
+    version_id TEXT NOT NULL REFERENCES notices(version_id),
+    platform TEXT NOT NULL,
+    url TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    raw_sha256 TEXT NOT NULL,             -- sha256 of the raw bytes (a file under raw/ in the data directory)
+    parser_version TEXT NOT NULL,
+    http_status INTEGER,
+    location TEXT,                        -- where in the raw input (e.g. 'row 12')
+    PRIMARY KEY (version_id, platform, url, raw_sha256, location)
+);
+
+CREATE TABLE IF NOT EXISTS projects (
+    project_id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    status TEXT NOT NULL,
+    amended INTEGER NOT NULL,
+    region_code TEXT,
+    region_name TEXT,
+    province_code TEXT,
+    project_no TEXT,
+    publisher TEXT,
+    first_published_at TEXT NOT NULL,
+    last_published_at TEXT NOT NULL,
+    first_year INTEGER NOT NULL,
+    notice_count INTEGER NOT NULL,
+    correction_count INTEGER NOT NULL,
+    compiled_sha256 TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS projects_kind ON projects (kind, last_published_at);
+CREATE INDEX IF NOT EXISTS projects_status ON projects (status);
+CREATE INDEX IF NOT EXISTS projects_province ON projects (province_code);
+CREATE INDEX IF NOT EXISTS projects_year ON projects (first_year);
+
+CREATE TABLE IF NOT EXISTS parties (
+    party_id TEXT PRIMARY KEY,            -- the unified social credit code, or 'name-' + hash of the normalized name
+    name TEXT NOT NULL,
+    uscc TEXT,
+    first_seen_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS project_parties (
+    project_id TEXT NOT NULL REFERENCES projects(project_id),
+    party_id TEXT NOT NULL REFERENCES parties(party_id),
+    role TEXT NOT NULL,
+    name TEXT NOT NULL,                   -- as published
+    lot TEXT NOT NULL DEFAULT '',
+    rank INTEGER NOT NULL DEFAULT 0,
+    amount_fen INTEGER,
+    amount_yuan TEXT GENERATED ALWAYS AS (
+        CASE WHEN amount_fen IS NULL THEN NULL ELSE printf('%d.%02d', amount_fen / 100, amount_fen % 100) END
+    ) VIRTUAL,
+    PRIMARY KEY (project_id, party_id, role, lot, rank)
+);
+CREATE INDEX IF NOT EXISTS project_parties_party ON project_parties (party_id, role);
+CREATE INDEX IF NOT EXISTS project_parties_role ON project_parties (role);
+
+CREATE TABLE IF NOT EXISTS rejections (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    origin TEXT NOT NULL,                 -- 'submission' or a spider name
+    input TEXT NOT NULL,                  -- file name or URL
+    location TEXT,                        -- row / page
+    field TEXT,
+    value TEXT,
+    reason TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    submitted_at TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    new INTEGER NOT NULL,
+    changed INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL
+);
+"""
+
+# Columns a kind's project table gets for each kind of value.
+_COLUMN_TYPES = {
+    ValueKind.text: "TEXT",
+    ValueKind.identifier: "TEXT",
+    ValueKind.choice: "TEXT",
+    ValueKind.uscc: "TEXT",
+    ValueKind.date: "TEXT",
+    ValueKind.datetime: "TEXT",
+    ValueKind.integer: "INTEGER",
+    ValueKind.term_years: "INTEGER",
+    ValueKind.duration_days: "INTEGER",
+    ValueKind.area: "REAL",  # m²; the exact decimal text is in notices.fields
+    ValueKind.decimal: "REAL",
+    ValueKind.percent: "REAL",
+}
+
+
+def project_table(kind: Kind) -> str:
+    return f"projects_{Kind(kind).value}"
+
+
+def area_columns(kind: Kind) -> list[tuple[str, str, FieldSpec | None]]:
+    """(column, SQL type, spec) of a kind's project table, after project_id."""
+    cols: list[tuple[str, str, FieldSpec | None]] = []
+    for name, spec in specs_of(AREA_MODELS[kind]).items():
+        if spec.value is ValueKind.money:
+            cols.append((f"{name}_fen", "INTEGER", spec))
+        else:
+            cols.append((name, _COLUMN_TYPES[spec.value], spec))
+    if LOTS_FIELD[kind]:
+        cols += [
+            ("lot_count", "INTEGER", None),
+            ("winners", "TEXT", None),
+            ("award_total_fen", "INTEGER", None),
+            ("candidate_count", "INTEGER", None),
+        ]
+    return cols
+
+
+def _yuan(col: str) -> str:
+    base = col.removesuffix("_fen")
+    return (f"{base}_yuan TEXT GENERATED ALWAYS AS (CASE WHEN {col} IS NULL THEN NULL "
+            f"ELSE printf('%d.%02d', {col} / 100, {col} % 100) END) VIRTUAL")
+
+
+def kind_ddl(kind: Kind) -> str:
+    table = project_table(kind)
+    lines = ["project_id TEXT PRIMARY KEY REFERENCES projects(project_id)"]
+    indexes = []
+    for col, sqltype, spec in area_columns(kind):
+        if not _IDENT.match(col):
+            raise ValueError(f"unsafe column name {col!r}")
+        lines.append(f"{col} {sqltype}")
+        if col.endswith("_fen"):
+            lines.append(_yuan(col))
+        if spec is not None and spec.value is ValueKind.choice:
+            indexes.append(f"CREATE INDEX IF NOT EXISTS {table}_{col} ON {table} ({col});")
+    body = ",\n    ".join(lines)
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n    {body}\n);\n" + "\n".join(indexes)
+
+
+def ddl() -> str:
+    """The whole schema as one script (idempotent)."""
+    return BASE + "\n".join(kind_ddl(k) for k in Kind)

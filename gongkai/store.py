@@ -1,0 +1,346 @@
+"""The SQLite store: append-only notice versions, compiled projects, parties.
+
+Writes go through :meth:`Store.batch`: one transaction for the whole batch, so a crash
+(even SIGKILL) leaves the database as it was before the batch, and a batch that finds
+a problem is rolled back whole. Inside, notices are buffered and written with
+``executemany`` in chunks; the projects they touch are recompiled from their current
+notice versions when the batch ends (baselines.md §2: the transaction boundary, not
+the per-row call, is what costs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlite_utils
+
+from gongkai.schema import SCHEMA_VERSION, area_columns, ddl, project_table
+from models.codelists import Kind
+from models.identity import notice_id as make_notice_id
+from models.identity import project_id as make_project_id
+from models.kinds import LOTS_FIELD
+from models.normalize.amounts import yuan_to_fen
+from models.notice import Notice
+from models.project import Project, compile_project
+
+FLUSH_EVERY = 2000  # notices per executemany chunk: large enough to amortize, small enough to stream
+_IN_CHUNK = 500  # SQLite host parameters per IN (…) lookup
+
+
+class StoreError(Exception):
+    """The database cannot be used (missing, not initialized, newer schema)."""
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in WAL mode (readers such as Datasette never block the writer)."""
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA journal_mode=WAL")
+    # NORMAL is durable across application crashes in WAL mode; only a power loss can
+    # drop the last commits, never corrupt the file (sqlite.org/pragma.html#pragma_synchronous).
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA foreign_keys=OFF")  # referential checks run as invariants, not per row
+    conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache for bulk batches
+    return conn
+
+
+@dataclass
+class Counts:
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    projects: int = 0
+
+
+@dataclass
+class _Pending:
+    notice: Notice
+    project_id: str
+    notice_id: str
+    content_sha256: str
+
+
+@dataclass
+class Batch:
+    """Notices added in one transaction; see :meth:`Store.batch`."""
+
+    store: Store
+    seen_at: str
+    counts: Counts = field(default_factory=Counts)
+    statuses: list[str] = field(default_factory=list)
+    _pending: list[_Pending] = field(default_factory=list)
+    _latest: dict[str, tuple[int, str]] = field(default_factory=dict)  # notice_id → (version, sha)
+    _projects: set[str] = field(default_factory=set)
+
+    def add(self, notice: Notice) -> None:
+        """Queue a notice version (written at the next flush)."""
+        n = notice
+        region = n.region.province_code if n.region else None
+        ids = [getattr(n.fields, "e_supervision_no", None), n.project_no,
+               getattr(n.fields, "parcel_no", None)]
+        pid = make_project_id(n.kind, region, identifiers=[i for i in ids if i], title=n.title, publisher=n.publisher)
+        nid = make_notice_id(pid, n.notice_type.value, n.published_at.date().isoformat(), n.title, n.notice_no)
+        self._pending.append(_Pending(n, pid, nid, n.content_sha256()))
+        self.counts.rows += 1
+        if len(self._pending) >= FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._pending:
+            return
+        conn = self.store.conn
+        pending, self._pending = self._pending, []
+        unknown = list({p.notice_id for p in pending if p.notice_id not in self._latest})
+        for i in range(0, len(unknown), _IN_CHUNK):
+            chunk = unknown[i:i + _IN_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for nid, version, sha in conn.execute(
+                f"SELECT notice_id, version, content_sha256 FROM notices "  # noqa: S608 - only '?' marks are formatted in
+                f"WHERE notice_id IN ({marks}) AND superseded_at IS NULL", chunk):
+                self._latest[nid] = (version, sha)
+        notice_rows, source_rows, superseded = [], [], []
+        for p in pending:
+            current = self._latest.get(p.notice_id)
+            if current is None:
+                version, status = 1, "new"
+            elif current[1] == p.content_sha256:
+                version, status = current[0], "unchanged"
+            else:
+                version, status = current[0] + 1, "changed"
+                superseded.append((self.seen_at, f"{p.notice_id}-v{current[0]}"))
+            setattr(self.counts, status, getattr(self.counts, status) + 1)
+            self.statuses.append(status)
+            version_id = f"{p.notice_id}-v{version}"
+            if status != "unchanged":
+                self._latest[p.notice_id] = (version, p.content_sha256)
+                notice_rows.append(_notice_row(p, version_id, version, self.seen_at))
+                self._projects.add(p.project_id)
+            s = p.notice.source
+            source_rows.append((version_id, s.platform, s.url, s.fetched_at.isoformat(), s.sha256, s.parser_version,
+                                s.http_status, s.location or ""))
+        if superseded:
+            conn.executemany("UPDATE notices SET superseded_at = ? WHERE version_id = ?", superseded)
+        if notice_rows:
+            conn.executemany(_INSERT_NOTICE, notice_rows)
+        conn.executemany(
+            "INSERT OR IGNORE INTO notice_sources (version_id, platform, url, fetched_at, raw_sha256, parser_version,"
+            " http_status, location) VALUES (?,?,?,?,?,?,?,?)", source_rows)
+
+    def compile_projects(self) -> None:
+        """Recompile every project this batch touched from its current notice versions."""
+        self.flush()
+        ids = sorted(self._projects)
+        for i in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[i:i + _IN_CHUNK]
+            for project in self.store.compile(chunk):
+                self.store.write_project(project, self.seen_at)
+        self.counts.projects += len(ids)
+        self._projects.clear()
+
+
+_NOTICE_COLUMNS = (
+    "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",
+    "published_date", "published_month", "published_year", "region_code", "region_name", "province_code", "project_no",
+    "project_name", "notice_no", "corrects", "original_url", "body", "fields", "raw", "flags", "content_sha256",
+    "first_seen_at",
+)
+_INSERT_NOTICE = (f"INSERT INTO notices ({', '.join(_NOTICE_COLUMNS)}) "  # noqa: S608 - fixed column list
+                  f"VALUES ({', '.join('?' * len(_NOTICE_COLUMNS))})")
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+
+
+def _notice_row(p: _Pending, version_id: str, version: int, seen_at: str) -> tuple:
+    n = p.notice
+    published = n.published_at.isoformat()
+    fields = n.fields.model_dump(mode="json", exclude_none=True)
+    return (
+        version_id, p.notice_id, version, p.project_id, n.kind.value, n.notice_type.value, n.title, n.publisher,
+        published, published[:10], published[:7], int(published[:4]),
+        n.region.code if n.region else None, n.region.name if n.region else None,
+        n.region.province_code if n.region else None, n.project_no, n.project_name, n.notice_no, n.corrects,
+        n.original_url, n.body, _json(fields), _json(n.raw), _json(n.flags), p.content_sha256, seen_at,
+    )
+
+
+def _fen(value: Any) -> int | None:
+    if value is None:
+        return None
+    fen = yuan_to_fen(Decimal(str(value)))
+    if fen is None:
+        raise ValueError(f"{value} has sub-fen precision")
+    return fen
+
+
+class Store:
+    """One SQLite database file (WAL) and the raw-bytes directory beside it."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.raw_dir = self.path.parent / "raw"
+        self.conn = connect(self.path)
+        self.db = sqlite_utils.Database(self.conn)
+
+    # -- schema -----------------------------------------------------------------------
+    def init(self) -> None:
+        """Create the schema (idempotent) and record its version."""
+        self.conn.executescript("BEGIN;\n" + ddl() + "\nCOMMIT;")
+        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def check(self) -> None:
+        """Raise StoreError unless the database has our schema."""
+        if not self.db["meta"].exists():
+            raise StoreError(f"{self.path} is not initialized: run `gongkai init --db {self.path}`")
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- raw bytes ----------------------------------------------------------------------
+    def keep_raw(self, data: bytes) -> str:
+        """Store raw input bytes content-addressed (raw/ab/abcd…); return their sha256."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.raw_dir / digest[:2] / digest
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        return digest
+
+    # -- writing --------------------------------------------------------------------------
+    @contextmanager
+    def batch(self, *, dry_run: bool = False) -> Iterator[Batch]:
+        """A transaction: commits when the block ends normally (unless ``dry_run``),
+        rolls back on any exception, including :class:`Abort`."""
+        batch = Batch(self, now_iso())
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield batch
+            batch.compile_projects()
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        if dry_run:
+            self.conn.execute("ROLLBACK")
+        else:
+            self.conn.execute("COMMIT")
+
+    def ingest(self, notices: Iterable[Notice]) -> Counts:
+        """Add notices in one transaction (convenience for callers with valid notices)."""
+        with self.batch() as batch:
+            for notice in notices:
+                batch.add(notice)
+        return batch.counts
+
+    # -- projects -------------------------------------------------------------------------
+    def compile(self, project_ids: list[str]) -> Iterator[Project]:
+        """Compile projects from their current notice versions."""
+        marks = ",".join("?" * len(project_ids))
+        rows = self.conn.execute(
+            "SELECT project_id, kind, notice_type, title, publisher, published_at, region_code, region_name,"
+            " province_code, project_no, project_name, fields FROM notices "  # noqa: S608 - only '?' marks formatted in
+            f"WHERE project_id IN ({marks}) AND superseded_at IS NULL ORDER BY project_id", project_ids)
+        group: list[dict] = []
+        current = None
+        for row in rows:
+            if row[0] != current and group:
+                yield compile_project(current, group)
+                group = []
+            current = row[0]
+            group.append({
+                "kind": row[1], "notice_type": row[2], "title": row[3], "publisher": row[4], "published_at": row[5],
+                "region": {"code": row[6], "name": row[7], "province_code": row[8]} if row[6] else None,
+                "project_no": row[9], "project_name": row[10], "fields": orjson.loads(row[11]),
+            })
+        if group:
+            yield compile_project(current, group)
+
+    def write_project(self, project: Project, seen_at: str) -> None:
+        p = project
+        compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
+        region = p.region
+        self.conn.execute(
+            "INSERT INTO projects (project_id, kind, title, status, amended, region_code, region_name, province_code,"
+            " project_no, publisher, first_published_at, last_published_at, first_year, notice_count, correction_count,"
+            " compiled_sha256, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT (project_id) DO UPDATE SET kind=excluded.kind, title=excluded.title, status=excluded.status,"
+            " amended=excluded.amended, region_code=excluded.region_code, region_name=excluded.region_name,"
+            " province_code=excluded.province_code, project_no=excluded.project_no, publisher=excluded.publisher,"
+            " first_published_at=excluded.first_published_at, last_published_at=excluded.last_published_at,"
+            " first_year=excluded.first_year, notice_count=excluded.notice_count,"
+            " correction_count=excluded.correction_count, compiled_sha256=excluded.compiled_sha256,"
+            " updated_at=CASE WHEN projects.compiled_sha256 = excluded.compiled_sha256 THEN projects.updated_at"
+            " ELSE excluded.updated_at END",
+            (p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
+             region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
+             p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
+             p.notice_count, p.correction_count, compiled, seen_at))
+        cols, values = _kind_row(p)
+        table = project_table(p.kind)
+        self.conn.execute(
+            f"INSERT OR REPLACE INTO {table} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
+            f"VALUES (?, {', '.join('?' * len(cols))})", (p.id, *values))
+        self.conn.execute("DELETE FROM project_parties WHERE project_id = ?", (p.id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO parties (party_id, name, uscc, first_seen_at) VALUES (?,?,?,?)",
+            [(x.party_id, x.name, x.uscc, seen_at) for x in p.parties])
+        self.conn.executemany(
+            "INSERT OR REPLACE INTO project_parties (project_id, party_id, role, name, lot, rank, amount_fen)"
+            " VALUES (?,?,?,?,?,?,?)",
+            [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)) for x in p.parties])
+
+    # -- rejections -------------------------------------------------------------------------
+    def reject(self, origin: str, input_name: str, location: str | None, field_name: str | None, value: str | None,
+               reason: str) -> None:
+        """Record an input that could not be stored (collectors; autocommit)."""
+        self.conn.execute(
+            "INSERT INTO rejections (created_at, origin, input, location, field, value, reason) VALUES (?,?,?,?,?,?,?)",
+            (now_iso(), origin, input_name, location, field_name, (value or "")[:1000], reason))
+
+
+def _kind_row(p: Project) -> tuple[list[str], list[Any]]:
+    cols: list[str] = []
+    values: list[Any] = []
+    lots_field = LOTS_FIELD[p.kind]
+    for col, sqltype, spec in area_columns(Kind(p.kind)):
+        cols.append(col)
+        if spec is None:
+            continue  # lot summaries, filled below
+        value = p.fields.get(spec.name)
+        if col.endswith("_fen"):
+            values.append(_fen(value))
+        elif value is None:
+            values.append(None)
+        elif sqltype == "REAL":
+            values.append(float(Decimal(str(value))))  # display/sort copy; exact text stays in notices.fields
+        else:
+            values.append(value)
+    if lots_field:
+        lots = p.fields.get(lots_field, [])
+        winners = [w for lot in lots for w in lot.get("winners", [])]
+        amounts = [_fen(w["amount"]) for w in winners if w.get("amount") is not None]
+        values += [
+            len(lots),
+            "；".join(dict.fromkeys(w["name"] for w in winners)) or None,
+            sum(amounts) if amounts else None,
+            sum(len(lot.get("candidates", [])) for lot in lots),
+        ]
+    return cols, values

@@ -1,0 +1,331 @@
+"""From published text to a validated :class:`~models.notice.Notice`.
+
+Importers and spiders both hand over what they read as ``{field name: cell}`` (a cell
+is the published text, or a native value from XLSX/JSON) plus the unit a column header
+declared. This module runs each cell through its normalizer, keeps the original text,
+builds lots, resolves the region, derives the notice type when it is not given, and
+validates the result. It never raises on bad input: it returns the problems, each
+naming the field, the value and the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.codelists import METHOD_ALIASES, NOTICE_TYPE_LABELS, NOTICE_TYPE_WORDS, Kind, NoticeType, notice_type_from_title
+from models.fields import FieldSpec, ValueKind, specs_of
+from models.kinds import AREA_MODELS, LOTS_FIELD, Award, LotColumns
+from models.normalize import (
+    Parsed,
+    clean_line,
+    clean_text,
+    lookup_region,
+    normalize_uscc,
+    parse_amount,
+    parse_area,
+    parse_date,
+    parse_datetime,
+    parse_decimal,
+    parse_duration_days,
+    parse_int,
+    parse_percent,
+    parse_term_years,
+)
+from models.notice import CommonFields, Notice, Source
+
+_SEPARATORS = re.compile(r"\s*[；;、\n]\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a value was refused: the field, the value as given, the reason."""
+
+    field: str
+    value: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Cell:
+    """A value as read, and the unit its column header declared (``成交价格(万元)`` → 万元)."""
+
+    value: Any
+    unit: str | None = None
+
+
+@dataclass(slots=True)
+class Assembled:
+    notice: Notice | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@cache
+def specs_for(kind: Kind) -> dict[str, FieldSpec]:
+    """Every field a row of this kind may carry: common, area-specific, and lot columns."""
+    specs = dict(specs_of(CommonFields))
+    specs.update(specs_of(AREA_MODELS[kind]))
+    if LOTS_FIELD[kind]:
+        specs.update(specs_of(LotColumns))
+    return specs
+
+
+def as_text(value: Any) -> str:
+    """A native value as the text it stands for (floats through repr, never arithmetic)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _text(value: Any, _unit: str | None) -> Parsed:
+    text = clean_text(as_text(value))
+    return Parsed(text or None, None, () if text else ("empty",))
+
+
+def _line(value: Any, _unit: str | None) -> Parsed:
+    text = clean_line(as_text(value))
+    return Parsed(text or None, None, () if text else ("empty",))
+
+
+def _dated(parser: Callable[[Any], Parsed]) -> Callable[[Any, str | None], Parsed]:
+    def parse(value: Any, _unit: str | None) -> Parsed:
+        if isinstance(value, datetime | date):
+            return parser(value)
+        return parser(as_text(value))
+
+    return parse
+
+
+_PARSERS: dict[ValueKind, Callable[[Any, str | None], Parsed]] = {
+    ValueKind.text: _text,
+    ValueKind.identifier: _line,
+    ValueKind.money: lambda v, u: parse_amount(as_text(v), u),
+    ValueKind.area: lambda v, u: parse_area(as_text(v), u),
+    ValueKind.date: _dated(parse_date),
+    ValueKind.datetime: _dated(parse_datetime),
+    ValueKind.integer: lambda v, _u: parse_int(as_text(v)),
+    ValueKind.decimal: lambda v, _u: parse_decimal(as_text(v)),
+    ValueKind.percent: lambda v, _u: parse_percent(as_text(v)),
+    ValueKind.term_years: lambda v, _u: parse_term_years(as_text(v)),
+    ValueKind.duration_days: lambda v, _u: parse_duration_days(as_text(v)),
+    ValueKind.uscc: lambda v, _u: normalize_uscc(as_text(v)),
+    ValueKind.choice: _line,
+    ValueKind.names: _line,
+    ValueKind.moneys: _line,
+}
+
+
+def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
+    if spec.name == "notice_type":
+        found = NOTICE_TYPE_WORDS.get(text) or NOTICE_TYPE_WORDS.get(text.lower())
+        return (found.value, None) if found else (None, f"unknown notice type; use one of {', '.join(NoticeType)} or 公告/更正公告/结果公告 …")
+    value = METHOD_ALIASES.get(text, text)
+    if value not in spec.choices:
+        return None, f"not one of {' / '.join(spec.choices)}"
+    return value, None
+
+
+def _split(text: str | None) -> list[str]:
+    return [part for part in _SEPARATORS.split(text or "") if part]
+
+
+def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str | None]) -> dict | None:
+    """One lot or section from the flat lot columns (parallel lists split on ；)."""
+    if not any(values.get(k) for k in LotColumns.model_fields):
+        return None
+    winners = _split(values.get("winner"))
+    usccs = _split(values.get("winner_uscc"))
+    amounts = _split(values.get("award_amount"))
+    candidates = _split(values.get("candidates"))
+    prices = _split(values.get("candidate_prices"))
+    for name, names, others in (("winner_uscc", winners, usccs), ("award_amount", winners, amounts),
+                                ("candidate_prices", candidates, prices)):
+        if others and len(others) != len(names):
+            problems.append(Problem(name, values.get(name) or "", f"{len(others)} values for {len(names)} names"))
+            return None
+
+    def money(text: str, col: str) -> Decimal | None:
+        parsed = parse_amount(text, unit_of.get(col))
+        if parsed.error:
+            problems.append(Problem(col, text, parsed.error))
+        return parsed.value
+
+    def uscc(text: str) -> str | None:
+        parsed = normalize_uscc(text)
+        if parsed.error:
+            problems.append(Problem("winner_uscc", text, parsed.error))
+        return parsed.value
+
+    lot: dict[str, Any] = {"name": values.get("lot")}
+    lot["winners"] = [
+        {"name": n, "uscc": uscc(usccs[i]) if usccs else None, "amount": money(amounts[i], "award_amount") if amounts else None}
+        for i, n in enumerate(winners)
+    ]
+    lot["candidates"] = [
+        {"name": n, "rank": i + 1, "amount": money(prices[i], "candidate_prices") if prices else None}
+        for i, n in enumerate(candidates)
+    ]
+    return lot
+
+
+def _derive_type(fields: dict[str, Any], common: dict[str, Any], lots: list[dict]) -> tuple[NoticeType, str]:
+    """The stage of a row that does not name it (source-formats.md §0.1 lifecycle)."""
+    if common.get("corrects"):
+        return NoticeType.correction, "names the notice it corrects"
+    if fields.get("failure_reason"):
+        return NoticeType.termination, "gives a failure reason"
+    if fields.get("contract_amount") is not None or fields.get("contract_signed_at"):
+        return NoticeType.contract, "gives a contract amount or date"
+    has_winner = any(fields.get(k) for k in ("holder", "transferee")) or any(lot["winners"] for lot in lots)
+    has_amount = any(fields.get(k) is not None for k in ("price", "deal_price")) or any(
+        w.get("amount") is not None for lot in lots for w in lot["winners"])
+    if has_winner and has_amount:
+        return NoticeType.result, "names a winner and an amount"
+    if any(lot["candidates"] for lot in lots):
+        return NoticeType.candidates, "lists candidates"
+    from_title = notice_type_from_title(common.get("title") or "")
+    if from_title:
+        return from_title, "from the title"
+    return NoticeType.announcement, "default"
+
+
+def assemble(
+    kind: Kind,
+    cells: Mapping[str, Cell],
+    source: Source,
+    *,
+    publisher: str | None = None,
+    lots: list[dict] | None = None,
+    trust_notice_type: bool = True,
+) -> Assembled:
+    """Normalize ``cells`` (field name → Cell) into a Notice of ``kind``.
+
+    ``lots`` are nested lots/sections given as JSON (``[{"name":…, "winners":[…]}]``).
+    With ``trust_notice_type=False`` (collectors) a stage named by the title
+    (终止/更正/候选人) overrides a stage code that disagrees."""
+    kind = Kind(kind)
+    specs = specs_for(kind)
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    raw: dict[str, str] = {}
+    flags: dict[str, list[str]] = {}
+    for name, cell in cells.items():
+        spec = specs.get(name)
+        if spec is None:
+            problems.append(Problem(name, as_text(cell.value)[:200], f"not a field of {kind.value} notices"))
+            continue
+        text = as_text(cell.value)
+        raw[name] = text
+        parsed = _PARSERS[spec.value](cell.value, cell.unit or spec.unit)
+        if parsed.error:
+            problems.append(Problem(name, text[:200], parsed.error))
+            continue
+        value = parsed.value
+        if value is not None and spec.value is ValueKind.choice:
+            value, error = _choice(spec, value)
+            if error:
+                problems.append(Problem(name, text[:200], error))
+                continue
+        if parsed.flags and parsed.flags != ("empty",):
+            flags[name] = list(parsed.flags)
+        if value is not None:
+            values[name] = value
+
+    unit_of = {name: cell.unit for name, cell in cells.items()}
+    common = {k: values.pop(k) for k in list(values) if k in CommonFields.model_fields}
+    lot_values = {k: values.pop(k) for k in list(values) if k in LotColumns.model_fields}
+    all_lots = list(lots or [])
+    flat = _lot(lot_values, problems, unit_of) if LOTS_FIELD[kind] else None
+    if flat:
+        all_lots.append(flat)
+    if LOTS_FIELD[kind] and all_lots:
+        values[LOTS_FIELD[kind]] = all_lots
+
+    region = None
+    if common.get("region_code") or common.get("region"):
+        parsed = lookup_region(common.get("region_code"), common.get("region"))
+        if parsed.error:
+            col = "region_code" if common.get("region_code") else "region"
+            problems.append(Problem(col, str(common.get(col)), parsed.error))
+        else:
+            r = parsed.value
+            region = {"code": r.code, "name": common.get("region") or r.full_name, "province_code": r.province_code}
+            if parsed.flags:
+                flags["region"] = list(parsed.flags)
+
+    derived, why = _derive_type(values, common, all_lots)
+    notice_type = common.get("notice_type")
+    if notice_type is None:
+        notice_type = derived
+        flags.setdefault("notice_type", []).append(f"derived: {why}")
+    elif not trust_notice_type:
+        from_title = notice_type_from_title(common.get("title") or "")
+        if from_title and from_title != notice_type and from_title in (
+                NoticeType.termination, NoticeType.correction, NoticeType.candidates, NoticeType.result):
+            flags.setdefault("notice_type", []).append(f"stage code {notice_type} overridden by the title")
+            notice_type = from_title
+
+    title = common.get("title")
+    if not title:
+        base = common.get("project_name") or common.get("project_no")
+        if base:
+            title = f"{base}{NOTICE_TYPE_LABELS[NoticeType(notice_type)][0]}"
+            flags.setdefault("title", []).append("derived from the project name")
+        else:
+            problems.append(Problem("title", "", "a notice needs a title (or a project name to derive it from)"))
+    if "published_at" not in common:
+        problems.append(Problem("published_at", raw.get("published_at", ""), "a notice needs its publication time"))
+    if problems:
+        return Assembled(None, problems)
+
+    data = {
+        "kind": kind,
+        "notice_type": notice_type,
+        "title": title,
+        "publisher": common.get("publisher") or publisher,
+        "published_at": common["published_at"],
+        "region": region,
+        "project_no": common.get("project_no"),
+        "project_name": common.get("project_name"),
+        "notice_no": common.get("notice_no"),
+        "corrects": common.get("corrects"),
+        "original_url": common.get("source_url"),
+        "body": common.get("body") or "",
+        "fields": {"kind": kind.value, **values},
+        "source": source,
+        "raw": raw,
+        "flags": flags,
+    }
+    try:
+        return Assembled(Notice.model_validate(data))
+    except ValidationError as exc:
+        return Assembled(None, [_problem(err, raw) for err in exc.errors()])
+
+
+def _problem(err: Mapping[str, Any], raw: dict[str, str]) -> Problem:
+    loc = [str(p) for p in err.get("loc", ()) if not isinstance(p, int)]
+    # fields.<area>.<name> → name; lots.<i>.winners.<j>.uscc → lots.winners.uscc
+    parts = [p for p in loc if p not in ("fields", "land", "mining", "procurement", "state_asset", "tender")]
+    name = parts[0] if parts else "?"
+    if name in ("original_url",):
+        name = "source_url"
+    value = raw.get(name, "")
+    return Problem(".".join(parts) or "?", value[:200], str(err.get("msg", "invalid")))
+
+
+__all__ = ["Assembled", "Award", "Cell", "Problem", "assemble", "as_text", "specs_for"]

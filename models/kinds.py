@@ -1,0 +1,257 @@
+"""Typed fields of each area (source-formats.md §3.3 land, §4 mining, §5 procurement,
+§6.1 tenders, §6.2 state assets).
+
+Money is ``Decimal`` yuan, exact to the fen; areas are ``Decimal`` square metres; the
+original text of every cell is kept beside these values on the notice (``Notice.raw``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from models.codelists import (
+    LAND_SUPPLY_METHODS,
+    MINING_METHODS,
+    MINING_RIGHT_TYPES,
+    PROCUREMENT_METHODS,
+    STATE_ASSET_METHODS,
+    TENDER_METHODS,
+    Kind,
+    Role,
+)
+from models.fields import ValueKind as V
+from models.fields import field
+
+_FEN = Decimal("0.01")
+
+
+def _money(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0:
+        raise ValueError("an amount must be a finite number ≥ 0")
+    if value != value.quantize(_FEN):
+        raise ValueError(f"{value} yuan has sub-fen precision")
+    return value.quantize(_FEN)
+
+
+def _area(value: Decimal) -> Decimal:
+    if not value.is_finite() or value < 0:
+        raise ValueError("an area must be a finite number ≥ 0")
+    return value.quantize(_FEN)
+
+
+def _choice(choices: tuple[str, ...]):  # noqa: ANN202 - a validator factory
+    def check(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+    return AfterValidator(check)
+
+
+Money = Annotated[Decimal, AfterValidator(_money)]
+"""Yuan, exact to the fen (stored as integer fen)."""
+Area = Annotated[Decimal, AfterValidator(_area)]
+"""Square metres, to 0.01 m²."""
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Name = Annotated[str, Field(min_length=1, max_length=500)]
+Ident = Annotated[str, Field(min_length=1, max_length=200)]
+USCC = Annotated[str, Field(pattern=r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Award(_Strict):
+    """A winner or candidate of a lot, with its amount."""
+
+    name: Name
+    uscc: USCC | None = None
+    amount: Money | None = None
+    rank: int | None = Field(default=None, ge=1, le=100)
+
+
+class Lot(_Strict):
+    """A procurement lot (包/标项) or a tender section (标段)."""
+
+    name: Text | None = None
+    budget: Money | None = None
+    winners: list[Award] = Field(default_factory=list, max_length=200)
+    candidates: list[Award] = Field(default_factory=list, max_length=200)
+
+
+class LandFields(_Strict):
+    """国有建设用地使用权: 出让公告, 成交公示, 供地结果 (source-formats.md §3.3)."""
+
+    kind: Literal["land"] = "land"
+    e_supervision_no: Annotated[str, Field(pattern=r"^\d{6}(19|20)\d{2}[A-Z][0-9A-Z]{4,6}$")] | None = field(
+        V.identifier, ("电子监管号", "电子监管编号"), "Land e-supervision number (6-digit county code + year + B + serial).",
+        identifier=True)
+    parcel_no: Ident | None = field(V.identifier, ("宗地编号", "地块编号"), "Parcel number as published (free-form).",
+                                    identifier=True)
+    location: Text | None = field(V.text, ("土地坐落", "项目位置", "宗地坐落", "坐落"), "Location of the parcel.")
+    area_m2: Area | None = field(V.area, ("面积", "土地面积", "出让面积", "宗地面积", "供地面积"), "Parcel area.")
+    land_use: Text | None = field(V.text, ("土地用途", "规划用途"), "Land use (GB/T 21010 class name as published).")
+    supply_method: Annotated[str, _choice(LAND_SUPPLY_METHODS)] | None = field(
+        V.choice, ("供地方式", "供应方式", "出让方式"), "Supply method.", choices=LAND_SUPPLY_METHODS)
+    term_years: Annotated[int, Field(ge=1, le=99)] | None = field(
+        V.term_years, ("土地使用年限", "出让年限", "使用年限"), "Term of the land-use right in years (the longest term of a composite entry).",
+        unit="年")
+    plot_ratio_min: Annotated[Decimal, Field(ge=0, le=100)] | None = field(
+        V.decimal, ("容积率下限", "约定容积率下限", "最小容积率"), "Agreed plot ratio, lower bound.")
+    plot_ratio_max: Annotated[Decimal, Field(ge=0, le=100)] | None = field(
+        V.decimal, ("容积率上限", "约定容积率上限", "最大容积率"), "Agreed plot ratio, upper bound.")
+    starting_price: Money | None = field(V.money, ("起始价", "起始价格", "挂牌起始价"), "Starting price.")
+    price: Money | None = field(V.money, ("成交价格", "成交价", "出让价款", "成交价款", "出让金额"), "Transaction price.")
+    holder: Name | None = field(V.text, ("土地使用权人", "竞得人", "受让人", "受让单位"), "Land-use right holder (winning bidder).",
+                                role=Role.land_user)
+    holder_uscc: USCC | None = field(V.uscc, ("土地使用权人统一社会信用代码", "竞得人统一社会信用代码"),
+                                     "Unified social credit code of the holder.", uscc_of="holder")
+    land_grade: Text | None = field(V.text, ("土地级别",), "Land grade.")
+    industry: Text | None = field(V.text, ("行业分类",), "Industry (GB/T 4754).")
+    delivery_date: date | None = field(V.date, ("约定交地时间", "交地时间"), "Agreed delivery date.")
+    start_date: date | None = field(V.date, ("约定开工时间",), "Agreed construction start.")
+    completion_date: date | None = field(V.date, ("约定竣工时间",), "Agreed completion.")
+    contract_date: date | None = field(V.date, ("合同签订日期", "签订日期"), "Contract signing date.")
+    contract_no: Ident | None = field(V.identifier, ("合同编号",), "Contract number.")
+    approving_authority: Text | None = field(V.text, ("批准单位",), "Approving authority.")
+
+
+class MiningFields(_Strict):
+    """矿业权出让: 出让公告, 出让结果 (source-formats.md §4)."""
+
+    kind: Literal["mining"] = "mining"
+    right_type: Annotated[str, _choice(MINING_RIGHT_TYPES)] | None = field(
+        V.choice, ("矿业权类型", "权利类型", "矿权类型"), "Right type.", choices=MINING_RIGHT_TYPES)
+    mineral: Text | None = field(V.text, ("矿种", "勘查矿种", "开采矿种", "主矿种"), "Mineral(s).")
+    mine_name: Text | None = field(V.text, ("矿山名称", "勘查项目名称", "矿区名称"), "Mine or exploration area name.")
+    area_m2: Area | None = field(V.area, ("面积", "矿区面积", "勘查面积"), "Area of the right (published in 平方千米).")
+    method: Annotated[str, _choice(MINING_METHODS)] | None = field(
+        V.choice, ("出让方式",), "Award method.", choices=MINING_METHODS)
+    grantor: Name | None = field(V.text, ("出让人", "出让机关"), "Grantor (自然资源厅/局).", role=Role.grantor)
+    starting_price: Money | None = field(V.money, ("起始价", "起始价格"), "Starting price.")
+    reserve_price: Money | None = field(V.money, ("底价", "保留价"), "Reserve price.")
+    deal_price: Money | None = field(V.money, ("成交价", "成交价格", "出让收益", "成交金额"), "Deal price (transfer proceeds).")
+    transferee: Name | None = field(V.text, ("受让人", "竞得人", "中标人"), "Transferee (winning bidder).", role=Role.transferee)
+    transferee_uscc: USCC | None = field(V.uscc, ("受让人统一社会信用代码", "统一社会信用代码"),
+                                         "Unified social credit code of the transferee.", uscc_of="transferee")
+    deal_date: date | None = field(V.date, ("成交时间", "成交日期"), "Deal date.")
+    exploration_stage: Text | None = field(V.text, ("勘查阶段",), "Exploration stage (普查/详查/勘探).")
+    production_scale: Text | None = field(V.text, ("开采规模", "生产规模"), "Production scale (万吨/年).")
+    payment_mode: Text | None = field(V.text, ("缴纳方式",), "Payment mode (一次性缴纳/分期缴纳).")
+
+
+class ProcurementFields(_Strict):
+    """政府采购: 采购公告, 更正, 中标/成交, 合同 (source-formats.md §5)."""
+
+    kind: Literal["procurement"] = "procurement"
+    buyer: Name | None = field(V.text, ("采购人", "采购单位", "采购人名称"), "Buyer.", role=Role.buyer)
+    buyer_uscc: USCC | None = field(V.uscc, ("采购人统一社会信用代码",), "Buyer's unified social credit code.", uscc_of="buyer")
+    agent: Name | None = field(V.text, ("采购代理机构", "代理机构", "代理机构名称", "采购代理机构名称"), "Procurement agency.",
+                               role=Role.agent)
+    budget: Money | None = field(V.money, ("预算金额", "采购预算", "项目预算", "预算"), "Budget.")
+    ceiling_price: Money | None = field(V.money, ("最高限价",), "Ceiling price.")
+    method: Annotated[str, _choice(PROCUREMENT_METHODS)] | None = field(
+        V.choice, ("采购方式",), "Procurement method.", choices=PROCUREMENT_METHODS)
+    category: Text | None = field(V.text, ("品目", "采购品目"), "Procurement category (品目).")
+    bid_deadline: datetime | None = field(
+        V.datetime, ("投标截止时间", "提交投标文件截止时间", "响应文件提交截止时间", "开标时间"), "Bid deadline.")
+    bid_count: Annotated[int, Field(ge=0, le=100_000)] | None = field(
+        V.integer, ("投标人数", "有效投标人数", "供应商数量", "投标供应商数量"), "Number of bids received.")
+    lots: list[Lot] = Field(default_factory=list, max_length=1000, description="Lots (包/标项) with winners and amounts.")
+    contract_amount: Money | None = field(V.money, ("合同金额",), "Contract amount.")
+    contract_signed_at: datetime | None = field(V.datetime, ("合同签署时间", "合同签订日期", "签署时间"), "Contract signed.")
+    contract_term: Text | None = field(V.text, ("合同期限",), "Contract term as published.")
+    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因"), "Why the procurement failed or ended.")
+
+
+class StateAssetFields(_Strict):
+    """国有产权交易: 挂牌披露, 交易结果 (source-formats.md §6.2)."""
+
+    kind: Literal["state_asset"] = "state_asset"
+    target: Text | None = field(V.text, ("标的名称", "转让标的", "标的企业名称"), "What is transferred.")
+    transferor: Name | None = field(V.text, ("转让方", "转让方名称", "融资方"), "Transferor.", role=Role.transferor)
+    transferor_uscc: USCC | None = field(V.uscc, ("转让方统一社会信用代码",), "Transferor's unified social credit code.",
+                                         uscc_of="transferor")
+    listing_price: Money | None = field(V.money, ("挂牌价格", "转让底价", "挂牌价"), "Listing price.")
+    appraised_value: Money | None = field(
+        V.money, ("评估值", "转让标的评估值或账面净值", "评估价值", "评估价"), "Appraised value or book value.")
+    method: Annotated[str, _choice(STATE_ASSET_METHODS)] | None = field(
+        V.choice, ("交易方式",), "Sale method.", choices=STATE_ASSET_METHODS)
+    transferee: Name | None = field(V.text, ("受让方", "受让方名称"), "Transferee.", role=Role.transferee)
+    transferee_uscc: USCC | None = field(V.uscc, ("受让方统一社会信用代码",), "Transferee's unified social credit code.",
+                                         uscc_of="transferee")
+    deal_price: Money | None = field(V.money, ("成交金额", "成交价格", "成交价"), "Deal price.")
+    deal_date: date | None = field(V.date, ("成交日期", "成交时间"), "Deal date.")
+    share_ratio: Annotated[Decimal, Field(ge=0, le=100)] | None = field(
+        V.percent, ("转让比例", "持股比例"), "Share transferred (%).", unit="%")
+    listing_start: date | None = field(V.date, ("挂牌起始日期", "信息披露起始日期", "挂牌开始日期"), "Listing start.")
+    listing_end: date | None = field(V.date, ("挂牌截止日期", "信息披露截止日期", "挂牌结束日期"), "Listing end.")
+    exchange: Text | None = field(V.text, ("交易机构", "产权交易机构"), "Property-rights exchange.")
+
+
+class TenderFields(_Strict):
+    """工程建设招投标: 招标公告, 澄清, 中标候选人公示, 中标结果 (source-formats.md §6.1)."""
+
+    kind: Literal["tender"] = "tender"
+    tenderer: Name | None = field(V.text, ("招标人", "建设单位", "招标单位", "业主"), "Tenderer (the owner).", role=Role.tenderer)
+    tenderer_uscc: USCC | None = field(V.uscc, ("招标人统一社会信用代码",), "Tenderer's unified social credit code.",
+                                       uscc_of="tenderer")
+    agent: Name | None = field(V.text, ("招标代理机构", "代理机构"), "Tendering agency.", role=Role.agent)
+    method: Annotated[str, _choice(TENDER_METHODS)] | None = field(
+        V.choice, ("招标方式",), "Tender method.", choices=TENDER_METHODS)
+    funding: Text | None = field(V.text, ("资金来源",), "Source of funds.")
+    control_price: Money | None = field(V.money, ("招标控制价", "最高投标限价", "控制价"), "Control (ceiling) price.")
+    duration_days: Annotated[int, Field(ge=0, le=36_500)] | None = field(
+        V.duration_days, ("工期", "计划工期"), "Construction period in calendar days.", unit="日历天")
+    bid_count: Annotated[int, Field(ge=0, le=100_000)] | None = field(
+        V.integer, ("投标人数", "投标人数量", "有效投标人数"), "Number of bids received.")
+    sections: list[Lot] = Field(default_factory=list, max_length=1000, description="Sections (标段) with candidates and winner.")
+    project_manager: Text | None = field(V.text, ("项目经理", "项目负责人"), "Project manager.")
+    quality: Text | None = field(V.text, ("质量标准",), "Quality standard.")
+    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因"), "Why the tender failed or ended.")
+
+
+class LotColumns(_Strict):
+    """Flat columns that build one lot or section (a row of a CSV or XLSX submission).
+
+    JSON submissions may give ``lots``/``sections`` as lists instead."""
+
+    lot: Text | None = field(V.text, ("包号", "标项", "包", "标段", "标段名称", "标段编号", "lot"), "Lot or section name.", group="lot")
+    winner: Name | None = field(V.names, ("中标供应商", "中标（成交）供应商名称", "中标(成交)供应商名称", "成交供应商", "中标人", "中标单位"),
+                                "Winner(s); several separated by ；", group="lot", role=Role.winner)
+    winner_uscc: str | None = field(V.names, ("中标供应商统一社会信用代码", "中标人统一社会信用代码"),
+                                    "Unified social credit code(s) of the winner(s), in the same order.", group="lot")
+    award_amount: str | None = field(V.moneys, ("中标金额", "中标（成交）金额", "中标(成交)金额", "成交金额", "总中标金额", "中标价", "投标报价"),
+                                     "Award amount(s), in the same order as the winners.", group="lot")
+    candidates: str | None = field(V.names, ("中标候选人", "候选人"), "Ranked candidates, separated by ；", group="lot",
+                                   role=Role.candidate)
+    candidate_prices: str | None = field(V.moneys, ("候选人投标报价", "候选人报价"), "Bid prices of the candidates, same order.",
+                                         group="lot")
+
+
+AREA_MODELS: dict[Kind, type[_Strict]] = {
+    Kind.land: LandFields,
+    Kind.mining: MiningFields,
+    Kind.procurement: ProcurementFields,
+    Kind.state_asset: StateAssetFields,
+    Kind.tender: TenderFields,
+}
+
+# Which list field of an area model holds its lots, if any.
+LOTS_FIELD: dict[Kind, str | None] = {
+    Kind.land: None,
+    Kind.mining: None,
+    Kind.procurement: "lots",
+    Kind.state_asset: None,
+    Kind.tender: "sections",
+}
+
+AreaFields = Annotated[
+    LandFields | MiningFields | ProcurementFields | StateAssetFields | TenderFields,
+    Field(discriminator="kind"),
+]
