@@ -8,11 +8,11 @@ people (baselines.md §9 pitfall 10: Decimal dumped as text breaks numeric sorti
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from models.codelists import Kind
-from models.fields import FieldSpec, ValueKind
+from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS, LOTS_FIELD
-from models.fields import specs_of
 
 SCHEMA_VERSION = 1
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -164,8 +164,9 @@ def project_table(kind: Kind) -> str:
     return f"projects_{Kind(kind).value}"
 
 
+@cache
 def area_columns(kind: Kind) -> list[tuple[str, str, FieldSpec | None]]:
-    """(column, SQL type, spec) of a kind's project table, after project_id."""
+    """(column, SQL type, spec) of a kind's project table, after project_id (cached: read-only)."""
     cols: list[tuple[str, str, FieldSpec | None]] = []
     for name, spec in specs_of(AREA_MODELS[kind]).items():
         if spec.value is ValueKind.money:

@@ -145,8 +145,7 @@ class Batch:
         ids = sorted(self._projects)
         for i in range(0, len(ids), _IN_CHUNK):
             chunk = ids[i:i + _IN_CHUNK]
-            for project in self.store.compile(chunk):
-                self.store.write_project(project, self.seen_at)
+            self.store.write_projects(list(self.store.compile(chunk)), self.seen_at)
         self.counts.projects += len(ids)
         self._projects.clear()
 
@@ -159,6 +158,21 @@ _NOTICE_COLUMNS = (
 )
 _INSERT_NOTICE = (f"INSERT INTO notices ({', '.join(_NOTICE_COLUMNS)}) "  # noqa: S608 - fixed column list
                   f"VALUES ({', '.join('?' * len(_NOTICE_COLUMNS))})")
+
+
+_UPSERT_PROJECT = (
+    "INSERT INTO projects (project_id, kind, title, status, amended, region_code, region_name, province_code,"
+    " project_no, publisher, first_published_at, last_published_at, first_year, notice_count, correction_count,"
+    " compiled_sha256, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    " ON CONFLICT (project_id) DO UPDATE SET kind=excluded.kind, title=excluded.title, status=excluded.status,"
+    " amended=excluded.amended, region_code=excluded.region_code, region_name=excluded.region_name,"
+    " province_code=excluded.province_code, project_no=excluded.project_no, publisher=excluded.publisher,"
+    " first_published_at=excluded.first_published_at, last_published_at=excluded.last_published_at,"
+    " first_year=excluded.first_year, notice_count=excluded.notice_count,"
+    " correction_count=excluded.correction_count, compiled_sha256=excluded.compiled_sha256,"
+    " updated_at=CASE WHEN projects.compiled_sha256 = excluded.compiled_sha256 THEN projects.updated_at"
+    " ELSE excluded.updated_at END"
+)
 
 
 def _json(value: Any) -> str:
@@ -273,39 +287,37 @@ class Store:
         if group:
             yield compile_project(current, group)
 
-    def write_project(self, project: Project, seen_at: str) -> None:
-        p = project
-        compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
-        region = p.region
-        self.conn.execute(
-            "INSERT INTO projects (project_id, kind, title, status, amended, region_code, region_name, province_code,"
-            " project_no, publisher, first_published_at, last_published_at, first_year, notice_count, correction_count,"
-            " compiled_sha256, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT (project_id) DO UPDATE SET kind=excluded.kind, title=excluded.title, status=excluded.status,"
-            " amended=excluded.amended, region_code=excluded.region_code, region_name=excluded.region_name,"
-            " province_code=excluded.province_code, project_no=excluded.project_no, publisher=excluded.publisher,"
-            " first_published_at=excluded.first_published_at, last_published_at=excluded.last_published_at,"
-            " first_year=excluded.first_year, notice_count=excluded.notice_count,"
-            " correction_count=excluded.correction_count, compiled_sha256=excluded.compiled_sha256,"
-            " updated_at=CASE WHEN projects.compiled_sha256 = excluded.compiled_sha256 THEN projects.updated_at"
-            " ELSE excluded.updated_at END",
-            (p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
-             region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
-             p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
-             p.notice_count, p.correction_count, compiled, seen_at))
-        cols, values = _kind_row(p)
-        table = project_table(p.kind)
-        self.conn.execute(
-            f"INSERT OR REPLACE INTO {table} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
-            f"VALUES (?, {', '.join('?' * len(cols))})", (p.id, *values))
-        self.conn.execute("DELETE FROM project_parties WHERE project_id = ?", (p.id,))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO parties (party_id, name, uscc, first_seen_at) VALUES (?,?,?,?)",
-            [(x.party_id, x.name, x.uscc, seen_at) for x in p.parties])
+    def write_projects(self, projects: list[Project], seen_at: str) -> None:
+        """Upsert compiled projects, their area rows and their parties (a few executemany calls)."""
+        if not projects:
+            return
+        project_rows, parties, roles = [], [], []
+        by_kind: dict[Kind, list[tuple]] = {}
+        for p in projects:
+            region = p.region
+            compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
+            project_rows.append((
+                p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
+                region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
+                p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
+                p.notice_count, p.correction_count, compiled, seen_at))
+            by_kind.setdefault(Kind(p.kind), []).append((p.id, *_kind_row(p)))
+            for x in p.parties:
+                parties.append((x.party_id, x.name, x.uscc, seen_at))
+                roles.append((p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)))
+        self.conn.executemany(_UPSERT_PROJECT, project_rows)
+        for kind, rows in by_kind.items():
+            cols = [c for c, _t, _s in area_columns(kind)]
+            self.conn.executemany(
+                f"INSERT OR REPLACE INTO {project_table(kind)} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
+                f"VALUES (?, {', '.join('?' * len(cols))})", rows)
+        ids = [(p.id,) for p in projects]
+        self.conn.executemany("DELETE FROM project_parties WHERE project_id = ?", ids)
+        self.conn.executemany("INSERT OR IGNORE INTO parties (party_id, name, uscc, first_seen_at) VALUES (?,?,?,?)",
+                              parties)
         self.conn.executemany(
             "INSERT OR REPLACE INTO project_parties (project_id, party_id, role, name, lot, rank, amount_fen)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)) for x in p.parties])
+            " VALUES (?,?,?,?,?,?,?)", roles)
 
     # -- rejections -------------------------------------------------------------------------
     def reject(self, origin: str, input_name: str, location: str | None, field_name: str | None, value: str | None,
@@ -316,12 +328,11 @@ class Store:
             (now_iso(), origin, input_name, location, field_name, (value or "")[:1000], reason))
 
 
-def _kind_row(p: Project) -> tuple[list[str], list[Any]]:
-    cols: list[str] = []
+def _kind_row(p: Project) -> list[Any]:
+    """Values of the kind's project-table columns, in area_columns order."""
     values: list[Any] = []
     lots_field = LOTS_FIELD[p.kind]
     for col, sqltype, spec in area_columns(Kind(p.kind)):
-        cols.append(col)
         if spec is None:
             continue  # lot summaries, filled below
         value = p.fields.get(spec.name)
@@ -343,4 +354,4 @@ def _kind_row(p: Project) -> tuple[list[str], list[Any]]:
             sum(amounts) if amounts else None,
             sum(len(lot.get("candidates", [])) for lot in lots),
         ]
-    return cols, values
+    return values

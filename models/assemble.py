@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,6 +42,8 @@ from models.normalize import (
 from models.notice import CommonFields, Notice, Source
 
 _SEPARATORS = re.compile(r"\s*[；;、\n]\s*")
+_COMMON = frozenset(CommonFields.model_fields)
+_LOT_COLUMNS = frozenset(LotColumns.model_fields)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +94,32 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def _text(value: Any, _unit: str | None) -> Parsed:
-    text = clean_text(as_text(value))
+# A unit with no number is no value: ggzy prints 合同期限 "年" for an empty term (§1.3).
+_UNIT_ONLY = frozenset({"年", "月", "个月", "日", "天", "日历天", "元", "万元", "亿元", "%", "人民币", "元人民币"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_of(raw: str) -> Parsed:
+    text = clean_text(raw)
+    if text in _UNIT_ONLY:
+        return Parsed(None, None, ("unit_only",))
     return Parsed(text or None, None, () if text else ("empty",))
+
+
+@lru_cache(maxsize=1 << 16)
+def _line_of(raw: str) -> Parsed:
+    text = clean_line(raw)
+    if text in _UNIT_ONLY:
+        return Parsed(None, None, ("unit_only",))
+    return Parsed(text or None, None, () if text else ("empty",))
+
+
+def _text(value: Any, _unit: str | None) -> Parsed:
+    return _text_of(as_text(value))
 
 
 def _line(value: Any, _unit: str | None) -> Parsed:
-    text = clean_line(as_text(value))
-    return Parsed(text or None, None, () if text else ("empty",))
+    return _line_of(as_text(value))
 
 
 def _dated(parser: Callable[[Any], Parsed]) -> Callable[[Any, str | None], Parsed]:
@@ -146,7 +166,7 @@ def _split(text: str | None) -> list[str]:
 
 def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str | None]) -> dict | None:
     """One lot or section from the flat lot columns (parallel lists split on ；)."""
-    if not any(values.get(k) for k in LotColumns.model_fields):
+    if not any(values.get(k) for k in _LOT_COLUMNS):
         return None
     winners = _split(values.get("winner"))
     usccs = _split(values.get("winner_uscc"))
@@ -247,8 +267,8 @@ def assemble(
             values[name] = value
 
     unit_of = {name: cell.unit for name, cell in cells.items()}
-    common = {k: values.pop(k) for k in list(values) if k in CommonFields.model_fields}
-    lot_values = {k: values.pop(k) for k in list(values) if k in LotColumns.model_fields}
+    common = {k: values.pop(k) for k in list(values) if k in _COMMON}
+    lot_values = {k: values.pop(k) for k in list(values) if k in _LOT_COLUMNS}
     all_lots = list(lots or [])
     flat = _lot(lot_values, problems, unit_of) if LOTS_FIELD[kind] else None
     if flat:

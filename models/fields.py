@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -102,8 +103,9 @@ def field(
     return Field(default=default, description=description, json_schema_extra=extra)
 
 
+@cache
 def specs_of(model: type[BaseModel]) -> dict[str, FieldSpec]:
-    """The FieldSpec of every declared field of ``model``, in declaration order."""
+    """The FieldSpec of every declared field of ``model``, in declaration order (cached: treat as read-only)."""
     out: dict[str, FieldSpec] = {}
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 from models.codelists import Kind
-from models.normalize.text import match_key
+from models.normalize.text import match_key as _match_key
+
+# Names and numbers repeat across a batch; NFKC is the costly part of a key.
+match_key = lru_cache(maxsize=1 << 16)(_match_key)
 
 _TYPE_WORDS = re.compile(
     r"(?:的)?(?:中标|成交|结果|更正|变更|澄清|终止|中止|流标|废标|候选人|合同|出让|挂牌|招标|采购|资格预审|补充)*"

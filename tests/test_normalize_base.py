@@ -16,7 +16,7 @@ def test_parsed_is_a_triple_with_default_flags():
 def test_helpers():
     assert ok(5, "zero") == Parsed(5, None, ("zero",))
     assert fail("nope") == Parsed(None, "nope", ())
-    assert EMPTY == Parsed(None, None, ("empty",))
+    assert Parsed(None, None, ("empty",)) == EMPTY
 
 
 def test_total_turns_exceptions_into_errors():

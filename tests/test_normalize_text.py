@@ -13,7 +13,9 @@ XML_OK = re.compile("^[\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff
 MESSY = st.text(
     alphabet=st.one_of(
         st.characters(),
-        st.sampled_from(list(" \t\r\n\x00\x0b\x0c\x1f\x7f\x85\x9f\xa0\u3000\u200b\u200c\u200d\ufeff\u202e\u2066\u2028")),
+        st.sampled_from(
+            list(" \t\r\n\x00\x0b\x0c\x1f\x7f\x85\x9f\xa0\u3000\u200b\u200c\u200d\ufeff\u202e\u2066\u2028")
+        ),
         st.characters(min_codepoint=0xFF01, max_codepoint=0xFF5E),
         st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
         st.sampled_from(list("Ⅳ㎡￥（）：e\u0301")),
@@ -80,7 +82,25 @@ def test_fold_width(raw, expected):
 
 @pytest.mark.parametrize(
     "raw",
-    ["", " ", "-", "--", "/", "／", "N/A", "n/a", "无", "暂无", "—", "——", "\u3000", "\xa0", " \u3000- ", None, "NULL"],
+    [
+        "",
+        " ",
+        "-",
+        "--",
+        "/",
+        "／",
+        "N/A",
+        "n/a",
+        "无",
+        "暂无",
+        "—",
+        "——",
+        "\u3000",
+        "\xa0",
+        " \u3000- ",
+        None,
+        "NULL",
+    ],
 )
 def test_placeholders(raw):
     assert is_placeholder(raw)
@@ -104,7 +124,8 @@ def test_clean_text_idempotent_and_xml_safe(s):
 def test_clean_line_idempotent_single_line(s):
     once = clean_line(s)
     assert clean_line(once) == once
-    assert "\n" not in once and "  " not in once
+    assert "\n" not in once
+    assert "  " not in once
 
 
 @given(MESSY)

@@ -33,7 +33,7 @@ def split_records(text: str) -> Iterator[tuple[str, str]]:
 
 def parse_record(record: str) -> Extracted:
     """Fields of one 供地结果 table. A record cut short raises ParseError."""
-    if "</tbody>" not in record:
+    if not record.rstrip().endswith("</tbody>"):
         raise ParseError("truncated record: the table ends before </tbody>")
     texts = [html.unescape(s).strip() for s in _SPAN.findall(record)]
     pairs: list[tuple[str, str]] = []

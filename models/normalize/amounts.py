@@ -55,7 +55,7 @@ _HUNDRED = Decimal(100)
 # An Arabic number, optionally followed by a unit, possibly in brackets: 569800.00(元).
 _ARABIC_RE = re.compile(rf"(?P<num>{NUMBER_PATTERN})\s*(?:[(（]\s*)?(?P<unit>{_UNIT_ALT})?")
 # The simple, frequent case: the whole cell is one number with an optional unit.
-_SIMPLE_RE = re.compile(r"(?:人民币|[¥￥])?\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)?\s*(?:人民币)?")
+_SIMPLE_RE = re.compile(r"(?:人民币|[¥￥])?\s*(\d+(?:\.\d+)?)\s*(元|万元|亿元)?\s*(?:\(?人民币\)?)?")
 _CN_DIGIT_CHARS = "".join(CN_DIGITS)
 # An upper/lower-case Chinese amount: 壹万陆仟叁佰陆拾玖元整, 叁拾万元, 伍佰元伍角陆分.
 _CN_AMOUNT_RE = re.compile(
@@ -125,16 +125,17 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
 
     m = _SIMPLE_RE.fullmatch(s)
     if m:
-        own = m.group(2)
         d = to_decimal(m.group(1))
         if d is None:
             return fail(f"number too long in {short(s)!r}")
-        return _with_unit(d, own, unit, s, [])
+        flags: list[str] = []
+        v = _apply_unit(d, m.group(2), unit, flags)
+        return fail(v) if isinstance(v, str) else _finish(v, flags)
 
     if _NEGATIVE_RE.search(s):
         return fail(f"negative amount: {short(s)!r}")
 
-    flags: list[str] = []
+    flags = []
     cn_values = {v for mm in _CN_AMOUNT_RE.finditer(s) if (v := _cn_amount(mm)) is not None}
     arabic: list[tuple[Decimal, str | None]] = []
     ignored = False
@@ -158,25 +159,29 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
         n = chinese_numeral_to_int(bare)
         if n is None:
             return fail(f"no amount in {short(s)!r}")
-        return _with_unit(Decimal(n), None, unit, s, ["chinese"])
+        flags.append("chinese")
+        v = _apply_unit(Decimal(n), None, unit, flags)
+        return fail(v) if isinstance(v, str) else _finish(v, flags)
     if ignored:
         flags.append("other_numbers_ignored")
+    if _PER_UNIT_RE.search(s):
+        flags.append("per_unit")
     if len(cn_values) > 1:
         return fail(f"ambiguous: several amounts in {short(s)!r}")
 
     label = {u for u in _LABEL_UNIT_RE.findall(s)} | {u for u in _UNIT_LABEL_RE.findall(s)}
     yuan_values: set[Decimal] = set()
     for d, own in arabic:
+        step: list[str] = []
         if own is None and len(label) == 1:
-            p = _with_unit(d, next(iter(label)), None, s, [])
-            if p.value is not None:
-                p = p._replace(flags=(*p.flags, "unit_from_label"))
+            v = _apply_unit(d, next(iter(label)), None, step)
+            step.append("unit_from_label")
         else:
-            p = _with_unit(d, own, unit, s, [])
-        if p.value is None:
-            return p
-        yuan_values.add(p.value)
-        flags.extend(f for f in p.flags if f not in flags and f not in ("zero", "sub_fen"))
+            v = _apply_unit(d, own, unit, step)
+        if isinstance(v, str):
+            return fail(v)
+        yuan_values.add(canonical_decimal(v))
+        flags.extend(f for f in step if f not in flags)
     if len(yuan_values) > 1:
         return fail(f"ambiguous: several amounts in {short(s)!r}")
     if len(arabic) > 1:
@@ -193,22 +198,21 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     return _finish(yuan_values.pop(), flags)
 
 
-def _with_unit(d: Decimal, own: str | None, header: str | None, s: str, flags: list[str]) -> Parsed[Decimal]:
-    """Apply the text's own unit, else the header's, else assume yuan (flag ``unit_assumed``)."""
+def _apply_unit(d: Decimal, own: str | None, header: str | None, flags: list[str]) -> Decimal | str:
+    """Yuan value of ``d`` in its own unit, else the header's, else yuan (flag ``unit_assumed``).
+
+    Returns an error message (str) for an unusable header unit.
+    """
     if own:
-        mult = UNIT_MULTIPLIERS[own]
-    else:
-        mult, err = _header_multiplier(header)
-        if err:
-            return fail(err)
-        if mult is None:
-            mult = UNIT_MULTIPLIERS["元"]
-            flags.append("unit_assumed")
-        else:
-            flags.append("unit_from_header")
-    if _PER_UNIT_RE.search(s):
-        flags.append("per_unit")
-    return _finish(CTX.multiply(d, mult), flags)
+        return CTX.multiply(d, UNIT_MULTIPLIERS[own])
+    mult, err = _header_multiplier(header)
+    if err:
+        return err
+    if mult is None:
+        flags.append("unit_assumed")
+        return d
+    flags.append("unit_from_header")
+    return CTX.multiply(d, mult)
 
 
 @total

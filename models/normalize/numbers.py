@@ -63,18 +63,15 @@ def canonical_decimal(d: Decimal) -> Decimal:
     """
     if not d.is_finite():
         return d
-    if d.is_zero():
-        return Decimal(0)
-    n = CTX.normalize(d)
-    if n.as_tuple().exponent > 0:  # type: ignore[operator]
-        n = n.quantize(_ONE, context=CTX)
-    return n
+    if d == d.to_integral_value():
+        return d.quantize(_ONE, context=CTX) if d else Decimal(0)
+    return d.normalize(CTX)
 
 
 def to_decimal(digits: str) -> Decimal | None:
     """A matched ``NUMBER_PATTERN`` token as an exact Decimal (commas removed), None if too long."""
     plain = digits.replace(",", "")
-    if sum(c.isdigit() for c in plain) > MAX_DIGITS:
+    if len(plain) > MAX_DIGITS + 1:  # digits and at most one dot
         return None
     try:
         return Decimal(plain)

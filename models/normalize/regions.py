@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from .base import EMPTY, Parsed, as_text, fail, ok, short, total
-from .text import clean_line, fold_width, match_key
+from .text import clean_line, fold_width, is_placeholder_folded, match_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 DIVISIONS_CSV = DATA_DIR / "divisions.csv"
@@ -316,6 +316,8 @@ def _name_agrees(r: Region, name: str, code: str) -> tuple[bool, list[str]]:
 def _lookup(value: str | None, name: str | None) -> Parsed[Region]:
     v = fold_width(clean_line(value)) if value else ""
     n = clean_line(name) if name else ""
+    v = "" if is_placeholder_folded(v) else v
+    n = "" if is_placeholder_folded(fold_width(n)) else n
     if not v and not n:
         return EMPTY
     if v and not v[0].isdigit():
@@ -350,6 +352,8 @@ def _lookup(value: str | None, name: str | None) -> Parsed[Region]:
         return fail(f"unknown division code {code!r}" + (f" ({short(n)!r})" if n else ""))
     if n and "xpcc_unit" not in flags and not ("province_direct" in flags and "直辖" in n):
         agrees, extra = _name_agrees(r, n, code)
+        if "historical_code" in flags:
+            extra = [f for f in extra if f != "historical_name"]
         flags.extend(f for f in extra if f not in flags)
         if not agrees:
             flags.append("name_mismatch")

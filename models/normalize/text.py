@@ -55,6 +55,10 @@ def clean_line(s: str | None) -> str:
 
     For titles, names and other single-line fields. Idempotent.
     """
+    if s and s.isprintable() and "  " not in s and s[0] != " " and s[-1] != " ":
+        # Fast path: printable text has no control, zero-width, bidi or non-ASCII space
+        # characters and no whitespace but single ASCII spaces, so it is already clean.
+        return s
     return _WS_RE.sub(" ", clean_text(s)).strip()
 
 
@@ -63,7 +67,7 @@ def fold_width(s: str) -> str:
 
     Unlike NFKC this keeps ``Ⅳ``, ``㎡``, ``￥`` and every CJK character as they are.
     """
-    return s.translate(_WIDTH_TABLE)
+    return s if s.isascii() else s.translate(_WIDTH_TABLE)
 
 
 def _key_step(s: str) -> str:
