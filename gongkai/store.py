@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import sqlite_utils
@@ -65,12 +65,39 @@ class Counts:
     projects: int = 0
 
 
-@dataclass
-class _Pending:
-    notice: Notice
+class Prepared(NamedTuple):
+    """A notice ready to write: ids, content hash and row values, computed off the writer
+    thread (picklable, so worker processes can prepare notices for the writer)."""
+
     project_id: str
     notice_id: str
     content_sha256: str
+    row: tuple  # notices columns from project_id to content_sha256 (see _NOTICE_COLUMNS)
+    source: tuple  # notice_sources columns after version_id
+
+
+def prepare(n: Notice) -> Prepared:
+    """Derive a notice's project and notice ids and its stored row."""
+    region = n.region.province_code if n.region else None
+    ids = [getattr(n.fields, "e_supervision_no", None), n.project_no, getattr(n.fields, "parcel_no", None)]
+    pid = make_project_id(n.kind, region, identifiers=[i for i in ids if i], title=n.title, publisher=n.publisher)
+    nid = make_notice_id(pid, n.notice_type.value, n.published_at.date().isoformat(), n.title, n.notice_no)
+    sha = n.content_sha256()
+    published = n.published_at.isoformat()
+    fields = n.fields.model_dump(mode="json", exclude_none=True)
+    row = (
+        pid, n.kind.value, n.notice_type.value, n.title, n.publisher, published, published[:10], published[:7],
+        int(published[:4]), n.region.code if n.region else None, n.region.name if n.region else None, region,
+        n.project_no, n.project_name, n.notice_no, n.corrects, n.original_url, n.body, _json(fields), _json(n.raw),
+        _json(n.flags), sha,
+    )
+    src = n.source
+    source = (src.platform, src.url, src.fetched_at.isoformat(), src.sha256, src.parser_version, src.http_status,
+              src.location or "")
+    return Prepared(pid, nid, sha, row, source)
+
+
+Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
 
 
 @dataclass
@@ -79,21 +106,15 @@ class Batch:
 
     store: Store
     seen_at: str
+    mapper: Mapper = map  # how project compilation is spread (a process pool's imap, or map)
     counts: Counts = field(default_factory=Counts)
-    statuses: list[str] = field(default_factory=list)
-    _pending: list[_Pending] = field(default_factory=list)
+    _pending: list[Prepared] = field(default_factory=list)
     _latest: dict[str, tuple[int, str]] = field(default_factory=dict)  # notice_id → (version, sha)
     _projects: set[str] = field(default_factory=set)
 
-    def add(self, notice: Notice) -> None:
+    def add(self, notice: Notice | Prepared) -> None:
         """Queue a notice version (written at the next flush)."""
-        n = notice
-        region = n.region.province_code if n.region else None
-        ids = [getattr(n.fields, "e_supervision_no", None), n.project_no,
-               getattr(n.fields, "parcel_no", None)]
-        pid = make_project_id(n.kind, region, identifiers=[i for i in ids if i], title=n.title, publisher=n.publisher)
-        nid = make_notice_id(pid, n.notice_type.value, n.published_at.date().isoformat(), n.title, n.notice_no)
-        self._pending.append(_Pending(n, pid, nid, n.content_sha256()))
+        self._pending.append(notice if isinstance(notice, Prepared) else prepare(notice))
         self.counts.rows += 1
         if len(self._pending) >= FLUSH_EVERY:
             self.flush()
@@ -112,25 +133,25 @@ class Batch:
                 f"WHERE notice_id IN ({marks}) AND superseded_at IS NULL", chunk):
                 self._latest[nid] = (version, sha)
         notice_rows, source_rows, superseded = [], [], []
+        counts = self.counts
         for p in pending:
             current = self._latest.get(p.notice_id)
             if current is None:
-                version, status = 1, "new"
+                version = 1
+                counts.new += 1
             elif current[1] == p.content_sha256:
-                version, status = current[0], "unchanged"
+                counts.unchanged += 1
+                source_rows.append((f"{p.notice_id}-v{current[0]}", *p.source))
+                continue
             else:
-                version, status = current[0] + 1, "changed"
+                version = current[0] + 1
+                counts.changed += 1
                 superseded.append((self.seen_at, f"{p.notice_id}-v{current[0]}"))
-            setattr(self.counts, status, getattr(self.counts, status) + 1)
-            self.statuses.append(status)
             version_id = f"{p.notice_id}-v{version}"
-            if status != "unchanged":
-                self._latest[p.notice_id] = (version, p.content_sha256)
-                notice_rows.append(_notice_row(p, version_id, version, self.seen_at))
-                self._projects.add(p.project_id)
-            s = p.notice.source
-            source_rows.append((version_id, s.platform, s.url, s.fetched_at.isoformat(), s.sha256, s.parser_version,
-                                s.http_status, s.location or ""))
+            self._latest[p.notice_id] = (version, p.content_sha256)
+            notice_rows.append((version_id, p.notice_id, version, *p.row, self.seen_at))
+            source_rows.append((version_id, *p.source))
+            self._projects.add(p.project_id)
         if superseded:
             conn.executemany("UPDATE notices SET superseded_at = ? WHERE version_id = ?", superseded)
         if notice_rows:
@@ -143,9 +164,15 @@ class Batch:
         """Recompile every project this batch touched from its current notice versions."""
         self.flush()
         ids = sorted(self._projects)
-        for i in range(0, len(ids), _IN_CHUNK):
-            chunk = ids[i:i + _IN_CHUNK]
-            self.store.write_projects(list(self.store.compile(chunk)), self.seen_at)
+        chunks = (ids[i:i + _IN_CHUNK] for i in range(0, len(ids), _IN_CHUNK))
+        groups = (group for chunk in chunks for group in self.store.current_notices(chunk))
+        rows: list[ProjectRows] = []
+        for compiled in self.mapper(project_rows, groups):
+            rows.append(compiled)
+            if len(rows) >= _IN_CHUNK:
+                self.store.write_projects(rows, self.seen_at)
+                rows = []
+        self.store.write_projects(rows, self.seen_at)
         self.counts.projects += len(ids)
         self._projects.clear()
 
@@ -179,17 +206,42 @@ def _json(value: Any) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
 
 
-def _notice_row(p: _Pending, version_id: str, version: int, seen_at: str) -> tuple:
-    n = p.notice
-    published = n.published_at.isoformat()
-    fields = n.fields.model_dump(mode="json", exclude_none=True)
-    return (
-        version_id, p.notice_id, version, p.project_id, n.kind.value, n.notice_type.value, n.title, n.publisher,
-        published, published[:10], published[:7], int(published[:4]),
-        n.region.code if n.region else None, n.region.name if n.region else None,
-        n.region.province_code if n.region else None, n.project_no, n.project_name, n.notice_no, n.corrects,
-        n.original_url, n.body, _json(fields), _json(n.raw), _json(n.flags), p.content_sha256, seen_at,
-    )
+_COMPILE_COLUMNS = ("kind, notice_type, title, publisher, published_at, region_code, region_name, province_code,"
+                    " project_no, project_name, fields")
+
+
+def _content(r: tuple) -> dict[str, Any]:
+    return {
+        "kind": r[0], "notice_type": r[1], "title": r[2], "publisher": r[3], "published_at": r[4],
+        "region": {"code": r[5], "name": r[6], "province_code": r[7]} if r[5] else None,
+        "project_no": r[8], "project_name": r[9], "fields": orjson.loads(r[10]),
+    }
+
+
+class ProjectRows(NamedTuple):
+    """A compiled project as table rows (picklable: compiled in worker processes)."""
+
+    kind: str
+    project: tuple  # projects columns without updated_at
+    kind_row: tuple
+    parties: list[tuple]
+    roles: list[tuple]
+
+
+def project_rows(group: tuple[str, list[tuple]]) -> ProjectRows:
+    """Compile one project from its current notice rows into table rows."""
+    pid, notice_rows = group
+    p = compile_project(pid, [_content(r) for r in notice_rows])
+    region = p.region
+    compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
+    project = (
+        p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
+        region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
+        p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
+        p.notice_count, p.correction_count, compiled)
+    parties = [(x.party_id, x.name, x.uscc) for x in p.parties]
+    roles = [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)) for x in p.parties]
+    return ProjectRows(p.kind.value, project, (p.id, *_kind_row(p)), parties, roles)
 
 
 def _fen(value: Any) -> int | None:
@@ -241,10 +293,10 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def batch(self, *, dry_run: bool = False) -> Iterator[Batch]:
+    def batch(self, *, dry_run: bool = False, mapper: Mapper = map) -> Iterator[Batch]:
         """A transaction: commits when the block ends normally (unless ``dry_run``),
-        rolls back on any exception, including :class:`Abort`."""
-        batch = Batch(self, now_iso())
+        rolls back on any exception. ``mapper`` spreads project compilation (e.g. a pool's imap)."""
+        batch = Batch(self, now_iso(), mapper)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield batch
@@ -265,59 +317,47 @@ class Store:
         return batch.counts
 
     # -- projects -------------------------------------------------------------------------
-    def compile(self, project_ids: list[str]) -> Iterator[Project]:
-        """Compile projects from their current notice versions."""
+    def current_notices(self, project_ids: list[str]) -> Iterator[tuple[str, list[tuple]]]:
+        """(project id, its current notice rows) for each of ``project_ids``."""
         marks = ",".join("?" * len(project_ids))
         rows = self.conn.execute(
-            "SELECT project_id, kind, notice_type, title, publisher, published_at, region_code, region_name,"
-            " province_code, project_no, project_name, fields FROM notices "  # noqa: S608 - only '?' marks formatted in
+            f"SELECT project_id, {_COMPILE_COLUMNS} FROM notices "  # noqa: S608 - only '?' marks formatted in
             f"WHERE project_id IN ({marks}) AND superseded_at IS NULL ORDER BY project_id", project_ids)
-        group: list[dict] = []
+        group: list[tuple] = []
         current = None
         for row in rows:
             if row[0] != current and group:
-                yield compile_project(current, group)
+                yield current, group
                 group = []
             current = row[0]
-            group.append({
-                "kind": row[1], "notice_type": row[2], "title": row[3], "publisher": row[4], "published_at": row[5],
-                "region": {"code": row[6], "name": row[7], "province_code": row[8]} if row[6] else None,
-                "project_no": row[9], "project_name": row[10], "fields": orjson.loads(row[11]),
-            })
+            group.append(row[1:])
         if group:
-            yield compile_project(current, group)
+            yield current, group
 
-    def write_projects(self, projects: list[Project], seen_at: str) -> None:
+    def compile(self, project_ids: list[str]) -> Iterator[Project]:
+        """Compile projects from their current notice versions."""
+        for pid, rows in self.current_notices(project_ids):
+            yield compile_project(pid, [_content(r) for r in rows])
+
+    def write_projects(self, rows: list[ProjectRows], seen_at: str) -> None:
         """Upsert compiled projects, their area rows and their parties (a few executemany calls)."""
-        if not projects:
+        if not rows:
             return
-        project_rows, parties, roles = [], [], []
-        by_kind: dict[Kind, list[tuple]] = {}
-        for p in projects:
-            region = p.region
-            compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
-            project_rows.append((
-                p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
-                region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
-                p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
-                p.notice_count, p.correction_count, compiled, seen_at))
-            by_kind.setdefault(Kind(p.kind), []).append((p.id, *_kind_row(p)))
-            for x in p.parties:
-                parties.append((x.party_id, x.name, x.uscc, seen_at))
-                roles.append((p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)))
-        self.conn.executemany(_UPSERT_PROJECT, project_rows)
-        for kind, rows in by_kind.items():
-            cols = [c for c, _t, _s in area_columns(kind)]
+        self.conn.executemany(_UPSERT_PROJECT, [(*r.project, seen_at) for r in rows])
+        by_kind: dict[str, list[tuple]] = {}
+        for r in rows:
+            by_kind.setdefault(r.kind, []).append(r.kind_row)
+        for kind, kind_rows in by_kind.items():
+            cols = [c for c, _t, _s in area_columns(Kind(kind))]
             self.conn.executemany(
                 f"INSERT OR REPLACE INTO {project_table(kind)} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
-                f"VALUES (?, {', '.join('?' * len(cols))})", rows)
-        ids = [(p.id,) for p in projects]
-        self.conn.executemany("DELETE FROM project_parties WHERE project_id = ?", ids)
+                f"VALUES (?, {', '.join('?' * len(cols))})", kind_rows)
+        self.conn.executemany("DELETE FROM project_parties WHERE project_id = ?", [(r.project[0],) for r in rows])
         self.conn.executemany("INSERT OR IGNORE INTO parties (party_id, name, uscc, first_seen_at) VALUES (?,?,?,?)",
-                              parties)
+                              [(*party, seen_at) for r in rows for party in r.parties])
         self.conn.executemany(
             "INSERT OR REPLACE INTO project_parties (project_id, party_id, role, name, lot, rank, amount_fen)"
-            " VALUES (?,?,?,?,?,?,?)", roles)
+            " VALUES (?,?,?,?,?,?,?)", [role for r in rows for role in r.roles])
 
     # -- rejections -------------------------------------------------------------------------
     def reject(self, origin: str, input_name: str, location: str | None, field_name: str | None, value: str | None,
