@@ -49,17 +49,12 @@ CREATE TABLE IF NOT EXISTS notices (
     flags TEXT NOT NULL,                  -- JSON: normalizer notes per field
     content_sha256 TEXT NOT NULL,
     first_seen_at TEXT NOT NULL,
-    superseded_at TEXT,                   -- set when a newer version appears; NULL = current
-    UNIQUE (notice_id, version)
+    superseded_at TEXT                    -- set when a newer version appears; NULL = current
 );
+-- The live database carries only the indexes ingestion needs; every extra index is paid
+-- on each insert. Facet and browsing indexes are built on the published copy (PUBLISH_INDEXES).
 CREATE INDEX IF NOT EXISTS notices_current ON notices (notice_id) WHERE superseded_at IS NULL;
 CREATE INDEX IF NOT EXISTS notices_project ON notices (project_id, published_at);
-CREATE INDEX IF NOT EXISTS notices_kind_date ON notices (kind, published_at);
-CREATE INDEX IF NOT EXISTS notices_type ON notices (notice_type);
-CREATE INDEX IF NOT EXISTS notices_province ON notices (province_code);
-CREATE INDEX IF NOT EXISTS notices_region ON notices (region_code);
-CREATE INDEX IF NOT EXISTS notices_year ON notices (published_year);
-CREATE INDEX IF NOT EXISTS notices_month ON notices (published_month);
 
 CREATE TABLE IF NOT EXISTS notice_sources (
     version_id TEXT NOT NULL REFERENCES notices(version_id),
@@ -141,6 +136,16 @@ CREATE TABLE IF NOT EXISTS submissions (
     changed INTEGER NOT NULL,
     unchanged INTEGER NOT NULL
 );
+"""
+
+# Indexes for browsing and facets, created on the published copy of the database.
+PUBLISH_INDEXES = """
+CREATE INDEX IF NOT EXISTS notices_kind_date ON notices (kind, published_at);
+CREATE INDEX IF NOT EXISTS notices_type ON notices (notice_type);
+CREATE INDEX IF NOT EXISTS notices_province ON notices (province_code);
+CREATE INDEX IF NOT EXISTS notices_region ON notices (region_code);
+CREATE INDEX IF NOT EXISTS notices_year ON notices (published_year);
+CREATE INDEX IF NOT EXISTS notices_month ON notices (published_month);
 """
 
 # Columns a kind's project table gets for each kind of value.

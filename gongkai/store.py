@@ -82,9 +82,10 @@ def prepare(n: Notice) -> Prepared:
     ids = [getattr(n.fields, "e_supervision_no", None), n.project_no, getattr(n.fields, "parcel_no", None)]
     pid = make_project_id(n.kind, region, identifiers=[i for i in ids if i], title=n.title, publisher=n.publisher)
     nid = make_notice_id(pid, n.notice_type.value, n.published_at.date().isoformat(), n.title, n.notice_no)
-    sha = n.content_sha256()
-    published = n.published_at.isoformat()
-    fields = n.fields.model_dump(mode="json", exclude_none=True)
+    content = n.content()
+    sha = n.content_sha256(content)
+    published = content["published_at"]
+    fields = content["fields"]
     row = (
         pid, n.kind.value, n.notice_type.value, n.title, n.publisher, published, published[:10], published[:7],
         int(published[:4]), n.region.code if n.region else None, n.region.name if n.region else None, region,
@@ -164,15 +165,19 @@ class Batch:
         """Recompile every project this batch touched from its current notice versions."""
         self.flush()
         ids = sorted(self._projects)
-        chunks = (ids[i:i + _IN_CHUNK] for i in range(0, len(ids), _IN_CHUNK))
-        groups = (group for chunk in chunks for group in self.store.current_notices(chunk))
-        rows: list[ProjectRows] = []
-        for compiled in self.mapper(project_rows, groups):
-            rows.append(compiled)
-            if len(rows) >= _IN_CHUNK:
-                self.store.write_projects(rows, self.seen_at)
-                rows = []
-        self.store.write_projects(rows, self.seen_at)
+        # Read in this thread (a pool's feeder thread must never touch the connection), in
+        # windows of 20,000 projects; compile through the mapper while writing results here.
+        step = 20_000
+        for i in range(0, len(ids), step):
+            groups = [g for j in range(i, min(i + step, len(ids)), _IN_CHUNK)
+                      for g in self.store.current_notices(ids[j:j + _IN_CHUNK])]
+            rows: list[ProjectRows] = []
+            for compiled in self.mapper(project_rows, groups):
+                rows.append(compiled)
+                if len(rows) >= 1000:
+                    self.store.write_projects(rows, self.seen_at)
+                    rows = []
+            self.store.write_projects(rows, self.seen_at)
         self.counts.projects += len(ids)
         self._projects.clear()
 
@@ -233,15 +238,17 @@ def project_rows(group: tuple[str, list[tuple]]) -> ProjectRows:
     pid, notice_rows = group
     p = compile_project(pid, [_content(r) for r in notice_rows])
     region = p.region
-    compiled = hashlib.sha256(p.model_dump_json().encode()).hexdigest()
-    project = (
+    project = [
         p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
         region.name if region else None, region.province_code if region else None, p.project_no, p.publisher,
         p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
-        p.notice_count, p.correction_count, compiled)
-    parties = [(x.party_id, x.name, x.uscc) for x in p.parties]
+        p.notice_count, p.correction_count]
+    kind_row = (p.id, *_kind_row(p))
     roles = [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)) for x in p.parties]
-    return ProjectRows(p.kind.value, project, (p.id, *_kind_row(p)), parties, roles)
+    # The compiled state's hash: updated_at moves only when it changes.
+    compiled = hashlib.sha256(orjson.dumps([project, kind_row, roles, p.fields], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    parties = [(x.party_id, x.name, x.uscc) for x in p.parties]
+    return ProjectRows(p.kind.value, (*project, compiled), kind_row, parties, roles)
 
 
 def _fen(value: Any) -> int | None:

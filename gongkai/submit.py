@@ -10,21 +10,27 @@ yields an exact preview of what would be new, changed or unchanged.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
+from typing import Any
 
-from collectors.importers.headers import STRUCTURED, resolve
+from collectors.importers.headers import STRUCTURED, Column, resolve
 from collectors.importers.readers import ReadError, read_table
-from gongkai.store import Counts, Store
+from gongkai.store import Counts, Prepared, Store, prepare
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.normalize.text import clean_line
 from models.notice import Source
 
 PARSER_VERSION = "submit/1"
+CHUNK_ROWS = 500  # rows per task sent to a worker: amortizes pickling, keeps memory flat
+WORKERS = 2  # the machine class has 2 cores: 2 checkers + the writer, which mostly waits on them
+PARALLEL_BYTES = 1 << 20  # below 1 MiB starting processes costs more than it saves
 MAX_REPORTED = 10_000  # problems listed in full; beyond that only counted
 
 
@@ -90,8 +96,12 @@ def submit(
     mapping: dict[str, str | None] | None = None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> SubmitResult:
-    """Validate and store every row of ``path`` as notices of ``kind`` submitted by ``agency``."""
+    """Validate and store every row of ``path`` as notices of ``kind`` submitted by ``agency``.
+
+    ``workers``: processes that check rows and compile projects beside the writer (default:
+    both cores for files of ``PARALLEL_BYTES`` or more, none for small files)."""
     started = time.perf_counter()
     kind = Kind(kind)
     agency = clean_line(agency)
@@ -116,79 +126,130 @@ def submit(
         result.seconds = time.perf_counter() - started
         return result
     columns = [c for c in header_map.columns if c.field is not None]
-    fetched_at = datetime.now(UTC)
-    platform = f"submission:{agency}"
+    ctx = _RowContext(kind, columns, agency, f"submission://{result.sha256}/{path.name}", result.sha256,
+                      datetime.now(UTC))
+    chunks = _chunked(table.rows, CHUNK_ROWS)
+    pool = None
+    if workers is None:
+        workers = WORKERS if path.stat().st_size >= PARALLEL_BYTES else 0
+    if workers:
+        # fork: workers inherit the code and the context; nothing but rows and results is pickled.
+        # They never touch the database (the writer's transaction stays in this process).
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(ctx,))
+        checked = pool.imap(_check_chunk, chunks)
+        mapper = partial(pool.imap, chunksize=64)
+    else:
+        _init_worker(ctx)
+        checked = map(_check_chunk, chunks)
+        mapper = map
 
     class _Refused(Exception):
         pass
 
     try:
-        with store.batch(dry_run=dry_run) as batch:
+        with store.batch(dry_run=dry_run, mapper=mapper) as batch:
             try:
-                for row_no, record in table.rows:
-                    result.counts.rows += 1
-                    if progress and result.counts.rows % 1000 == 0:
+                for outcomes in checked:
+                    for outcome in outcomes:
+                        result.counts.rows += 1
+                        if isinstance(outcome, Prepared):
+                            if not result.problem_count:
+                                batch.add(outcome)  # once refused, keep checking rows but stop writing
+                            continue
+                        result.refused_rows += 1
+                        for problem in outcome:
+                            result.add_problem(problem)
+                    if progress:
                         progress(result.counts.rows)
-                    if "__extra__" in record:
-                        result.add_problem(RowProblem(row_no, "(extra cells)", "|".join(record["__extra__"]),
-                                                      "more cells than headers"))
-                        result.refused_rows += 1
-                        continue
-                    cells: dict[str, Cell] = {}
-                    lots = None
-                    header_of: dict[str, str] = {}
-                    row_kind_problem = None
-                    for col in columns:
-                        value = record.get(col.header)
-                        if col.field == "__kind__":
-                            if value not in (None, "") and str(value).strip() != kind.value:
-                                row_kind_problem = RowProblem(row_no, col.header, str(value),
-                                                              f"this submission is --kind {kind.value}")
-                            continue
-                        if col.field in STRUCTURED:
-                            lots = value if isinstance(value, list) else None
-                            if value is not None and lots is None:
-                                row_kind_problem = RowProblem(row_no, col.header, str(value)[:200], "expected a list of lots")
-                            continue
-                        if value is None or (isinstance(value, str) and not value.strip()):
-                            continue
-                        cells[col.field] = Cell(value, col.unit)
-                        header_of[col.field] = col.header
-                    if row_kind_problem:
-                        result.add_problem(row_kind_problem)
-                        result.refused_rows += 1
-                        continue
-                    source = Source(platform=platform, url=f"submission://{result.sha256}/{path.name}",
-                                    fetched_at=fetched_at, sha256=result.sha256, parser_version=PARSER_VERSION,
-                                    location=f"row {row_no}")
-                    out = assemble(kind, cells, source, publisher=agency, lots=lots)
-                    if out.notice is None:
-                        result.refused_rows += 1
-                        for p in out.problems:
-                            top = p.field.split(".")[0]
-                            result.add_problem(RowProblem(row_no, header_of.get(top, p.field), p.value, p.reason))
-                        continue
-                    if result.problem_count:
-                        continue  # already refused: keep checking rows, stop writing
-                    batch.add(out.notice)
             except ReadError as exc:
                 result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
             if result.problem_count:
                 raise _Refused
+            batch.flush()
             if not dry_run:
                 store.conn.execute(
                     "INSERT INTO submissions (submitted_at, agency, kind, file_name, file_sha256, rows, new, changed,"
                     " unchanged) VALUES (?,?,?,?,?,?,?,?,?)",
                     (batch.seen_at, agency, kind.value, path.name, result.sha256, result.counts.rows,
                      batch.counts.new, batch.counts.changed, batch.counts.unchanged))
-            batch.flush()
             _copy_counts(batch.counts, result.counts)
     except _Refused:
         pass
     else:
         result.counts.projects = batch.counts.projects
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
     result.seconds = time.perf_counter() - started
     return result
+
+
+@dataclass(frozen=True)
+class _RowContext:
+    """What every row of one submission shares (sent once to each worker)."""
+
+    kind: Kind
+    columns: list[Column]
+    agency: str
+    url: str
+    sha256: str
+    fetched_at: datetime
+
+
+_CTX: _RowContext | None = None
+
+
+def _init_worker(ctx: _RowContext) -> None:
+    global _CTX  # noqa: PLW0603 - per-process context of a pool worker
+    _CTX = ctx
+
+
+def _chunked(rows: Iterator[tuple[int, dict]], size: int) -> Iterator[list[tuple[int, dict]]]:
+    chunk: list[tuple[int, dict]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _check_chunk(chunk: list[tuple[int, dict]]) -> list[Prepared | list[RowProblem]]:
+    assert _CTX is not None
+    return [_check_row(_CTX, row_no, record) for row_no, record in chunk]
+
+
+def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepared | list[RowProblem]:
+    """One row: a notice prepared for the store, or its problems."""
+    if "__extra__" in record:
+        return [RowProblem(row_no, "(extra cells)", "|".join(record["__extra__"]), "more cells than headers")]
+    cells: dict[str, Cell] = {}
+    lots = None
+    header_of: dict[str, str] = {}
+    for col in ctx.columns:
+        value = record.get(col.header)
+        if col.field == "__kind__":
+            if value not in (None, "") and str(value).strip() != ctx.kind.value:
+                return [RowProblem(row_no, col.header, str(value), f"this submission is --kind {ctx.kind.value}")]
+            continue
+        if col.field in STRUCTURED:
+            if value is not None and not isinstance(value, list):
+                return [RowProblem(row_no, col.header, str(value)[:200], "expected a list of lots")]
+            lots = value
+            continue
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        cells[col.field] = Cell(value, col.unit)
+        header_of[col.field] = col.header
+    source = Source(platform=f"submission:{ctx.agency}", url=ctx.url, fetched_at=ctx.fetched_at, sha256=ctx.sha256,
+                    parser_version=PARSER_VERSION, location=f"row {row_no}")
+    out = assemble(ctx.kind, cells, source, publisher=ctx.agency, lots=lots)
+    if out.notice is None:
+        return [RowProblem(row_no, header_of.get(p.field.split(".")[0], p.field), p.value, p.reason)
+                for p in out.problems]
+    return prepare(out.notice)
 
 
 def _copy_counts(src: Counts, dst: Counts) -> None:

@@ -20,7 +20,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.codelists import METHOD_ALIASES, NOTICE_TYPE_LABELS, NOTICE_TYPE_WORDS, Kind, NoticeType, notice_type_from_title
+from models.codelists import (
+    METHOD_ALIASES,
+    NOTICE_TYPE_LABELS,
+    NOTICE_TYPE_WORDS,
+    Kind,
+    NoticeType,
+    notice_type_from_title,
+)
 from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS, LOTS_FIELD, Award, LotColumns
 from models.normalize import (

@@ -98,6 +98,7 @@ class Notice(BaseModel):
         """The facts of the notice, without provenance: what a version is made of."""
         return self.model_dump(mode="json", exclude={"source", "raw", "flags"}, exclude_none=True)
 
-    def content_sha256(self) -> str:
+    def content_sha256(self, content: dict | None = None) -> str:
         """sha256 of the canonical JSON of :meth:`content` (sorted keys)."""
-        return hashlib.sha256(orjson.dumps(self.content(), option=orjson.OPT_SORT_KEYS)).hexdigest()
+        data = self.content() if content is None else content
+        return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -96,13 +97,14 @@ def compile_project(project_id: str, contents: Iterable[dict[str, Any]]) -> Proj
     if not title:
         first = notices[0]["title"]
         title = core_title(first) if core_title(first) else first
-    return Project(
+    # Built without re-validation: every input value comes from a validated Notice.
+    return Project.model_construct(
         id=project_id,
         kind=kind,
         title=title,
         status=status,
         amended=amended,
-        region=RegionRef.model_validate(region) if region else None,
+        region=RegionRef.model_construct(**region) if region else None,
         project_no=project_no,
         publisher=publisher,
         first_published_at=datetime.fromisoformat(notices[0]["published_at"]),
@@ -118,9 +120,16 @@ def compile_project(project_id: str, contents: Iterable[dict[str, Any]]) -> Proj
 _AMOUNT_OF_ROLE = {Role.land_user: "price", Role.transferee: "deal_price"}
 
 
-def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[ProjectParty]:
+@cache
+def _role_fields(kind: Kind) -> tuple[tuple[str, Role, str | None, str | None], ...]:
+    """(name field, role, its uscc field, its amount field) of a kind."""
     specs = specs_of(AREA_MODELS[kind])
-    usccs = {spec.uscc_of: fields.get(name) for name, spec in specs.items() if spec.uscc_of}
+    uscc_field = {spec.uscc_of: name for name, spec in specs.items() if spec.uscc_of}
+    return tuple((name, Role(spec.role), uscc_field.get(name), _AMOUNT_OF_ROLE.get(Role(spec.role)))
+                 for name, spec in specs.items() if spec.role)
+
+
+def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[ProjectParty]:
     out: list[ProjectParty] = []
     seen: set[tuple] = set()
 
@@ -132,14 +141,16 @@ def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[
         if key in seen:
             return
         seen.add(key)
-        out.append(ProjectParty(party_id=pid, role=role, name=name, uscc=uscc, **extra))
+        out.append(ProjectParty.model_construct(party_id=pid, role=role, name=name, uscc=uscc, lot=extra.get("lot"),
+                                                rank=extra.get("rank"), amount=extra.get("amount")))
 
     if publisher:
         add(Role.publisher, publisher)
-    for name, spec in specs.items():
-        if spec.role and isinstance(fields.get(name), str):
-            amount = fields.get(_AMOUNT_OF_ROLE.get(spec.role, ""))
-            add(Role(spec.role), fields[name], usccs.get(name), amount=amount)
+    for name, role, uscc_field, amount_field in _role_fields(kind):
+        value = fields.get(name)
+        if isinstance(value, str):
+            add(role, value, fields.get(uscc_field) if uscc_field else None,
+                amount=fields.get(amount_field) if amount_field else None)
     lots_field = LOTS_FIELD[kind]
     for lot in fields.get(lots_field, []) if lots_field else []:
         for award in lot.get("winners", []):

@@ -27,7 +27,8 @@ def gk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def test_every_command_has_help(command):
     out = gk(command, "--help")
     assert out.returncode == 0, out.stderr
-    assert "Usage:" in out.stdout and len(out.stdout) > 80
+    assert "Usage:" in out.stdout
+    assert len(out.stdout) > 80
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -45,7 +46,8 @@ def test_init_submit_stats_export(tmp_path):
     assert "1 rows read; stored 1 new, 0 changed, 0 unchanged" in out.stdout
     assert "\r" not in out.stdout + out.stderr  # piped: no progress line
     stats = json.loads(gk("--db", db, "stats", "--json").stdout)
-    assert stats["by_kind"] == {"land": 1} and stats["projects"] == 1
+    assert stats["by_kind"] == {"land": 1}
+    assert stats["projects"] == 1
     lines = gk("--db", db, "export", "--format", "jsonl").stdout.splitlines()
     project = orjson.loads(lines[0])
     assert project["notices"][0]["fields"]["price"] == "3020000000.00"
@@ -67,7 +69,8 @@ def test_refused_submission_exits_1_with_report_on_stderr(tmp_path):
 
 def test_missing_database_is_a_clear_error(tmp_path):
     out = gk("--db", str(tmp_path / "none.db"), "stats")
-    assert out.returncode == 1 and "gongkai init" in out.stderr
+    assert out.returncode == 1
+    assert "gongkai init" in out.stderr
 
 
 def test_map_option(tmp_path):
@@ -86,7 +89,8 @@ def test_templates_document_both_header_forms_and_are_accepted(tmp_path, kind):
     text = gk("template", kind, "--format", "csv").stdout
     rows = list(csv.reader(io.StringIO(text)))
     header = rows[-1]
-    assert "title" in header and "published_at" in header
+    assert "title" in header
+    assert "published_at" in header
     assert any("发布时间" in cell for row in rows[:-1] for cell in row)  # Chinese labels documented
     db = str(tmp_path / "g.db")
     gk("--db", db, "init")

@@ -59,4 +59,5 @@ def test_sigkill_mid_submit_leaves_the_database_unchanged(tmp_path: Path):
     # and the database still takes the submission afterwards
     done = subprocess.run([*run, "submit", str(first), "--kind", "land", "--agency", "A"], env=env,
                           capture_output=True, text=True, check=False)
-    assert done.returncode == 0 and "1 unchanged" in done.stdout
+    assert done.returncode == 0
+    assert "1 unchanged" in done.stdout

@@ -22,11 +22,13 @@ def test_every_field_is_documented_and_labelled(kind):
     assert len(specs_of(AREA_MODELS[kind])) >= 5
     for name, spec in specs.items():
         assert spec.description, name
-        assert spec.labels and all(spec.labels), name
+        assert spec.labels, name
+        assert all(spec.labels), name
         if spec.value is ValueKind.choice:
             assert spec.choices, name
         if spec.uscc_of:
-            assert spec.uscc_of in specs and specs[spec.uscc_of].role, name
+            assert spec.uscc_of in specs, name
+            assert specs[spec.uscc_of].role, name
     assert kind in KIND_LABELS
 
 
@@ -48,7 +50,8 @@ def test_every_kind_has_a_typed_table(kind):
     cols = [c for c, _t, _s in area_columns(kind)]
     assert f"CREATE TABLE IF NOT EXISTS projects_{kind.value}" in ddl()
     money = [n for n, s in specs_of(AREA_MODELS[kind]).items() if s.value is ValueKind.money]
-    assert money and all(f"{m}_fen" in cols for m in money)
+    assert money
+    assert all(f"{m}_fen" in cols for m in money)
 
 
 def test_every_notice_type_has_labels():
@@ -99,8 +102,11 @@ def test_compile_applies_notices_in_date_order():
         _notice("correction", "2026-01-05T00:00:00+08:00", budget="120.00"),
     ]
     p = compile_project("p", notices)
-    assert p.status.value == "awarded" and p.amended and p.correction_count == 1
-    assert p.fields["budget"] == "120.00" and p.fields["method"] == "公开招标"
+    assert p.status.value == "awarded"
+    assert p.amended
+    assert p.correction_count == 1
+    assert p.fields["budget"] == "120.00"
+    assert p.fields["method"] == "公开招标"
     assert [(x.role.value, x.name, x.amount) for x in p.parties if x.role.value == "winner"] == [("winner", "甲", "10.00")]
     terminated = compile_project("p", [*notices, _notice("termination", "2026-03-01T00:00:00+08:00")])
     assert terminated.status.value == "terminated"

@@ -40,7 +40,8 @@ def test_landchina_supply_results_decode_and_normalize():
     assert f.price == Decimal("8987.00")  # 0.8987 万元
     assert f.term_years == 70
     assert f.holder == "雷保全"
-    assert first.region is not None and first.region.code == "440606"  # from the hidden 440606000
+    assert first.region is not None
+    assert first.region.code == "440606"
     assert first.raw["area_m2"] == "0.003325"  # original text kept
     assert first.title.startswith("容桂-雷保全-住宅")
     assert all(n.fields.supply_method == "协议出让" for n in notices)

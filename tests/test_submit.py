@@ -42,7 +42,8 @@ def test_good_file_is_stored_with_exact_values(store, tmp_path):
     assert land == (302000000000, "3020000000.00", "协议出让", "佛山某置业有限公司")
     assert count(store, "SELECT count(*) FROM project_parties WHERE role='land_user' AND party_id=?", USCC) == 1
     source = store.conn.execute("SELECT platform, location, raw_sha256 FROM notice_sources").fetchone()
-    assert source[0] == "submission:佛山市自然资源局" and source[1] == "row 2"
+    assert source[0] == "submission:佛山市自然资源局"
+    assert source[1] == "row 2"
     assert (store.raw_dir / source[2][:2] / source[2]).read_bytes() == (tmp_path / "land.csv").read_bytes()
 
 
@@ -67,7 +68,7 @@ def test_bad_rows_refuse_the_whole_file_and_write_nothing(store, tmp_path):
     assert (5, "成交价格(万元)") in where
     assert result.refused_rows == 3
     assert all(p.reason for p in result.problems)
-    assert any("2026-02-30" == p.value for p in result.problems)
+    assert any(p.value == "2026-02-30" for p in result.problems)
 
 
 def test_resubmitting_changes_nothing(store, tmp_path):
@@ -75,7 +76,8 @@ def test_resubmitting_changes_nothing(store, tmp_path):
     assert submit(store, path, kind=Kind.land, agency="A").ok
     before = count(store, "SELECT count(*) FROM notices"), count(store, "SELECT count(*) FROM projects")
     again = submit(store, path, kind=Kind.land, agency="A")
-    assert again.ok and (again.counts.new, again.counts.changed, again.counts.unchanged) == (0, 0, 1)
+    assert again.ok
+    assert (again.counts.new, again.counts.changed, again.counts.unchanged) == (0, 0, 1)
     assert (count(store, "SELECT count(*) FROM notices"), count(store, "SELECT count(*) FROM projects")) == before
 
 
@@ -97,7 +99,8 @@ def test_changed_value_becomes_a_new_version(store, tmp_path):
     row = list(LAND_ROW)
     row[LAND_HEADERS.index("成交价格(万元)")] = "303000"
     result = submit(store, land_file(tmp_path, [row], "v2.csv"), kind=Kind.land, agency="A")
-    assert result.ok and result.counts.changed == 1
+    assert result.ok
+    assert result.counts.changed == 1
     versions = store.conn.execute("SELECT version, superseded_at IS NULL FROM notices ORDER BY version").fetchall()
     assert versions == [(1, 0), (2, 1)]
     assert store.conn.execute("SELECT price_fen FROM projects_land").fetchone()[0] == 303000 * 10000 * 100
@@ -146,7 +149,8 @@ def test_bad_unit_in_label(store, tmp_path):
     path = write_csv(tmp_path / "u.csv", ["电子监管号", "成交价格(公顷)", "发布时间", "项目名称"],
                      [["4406062019B07595", "100", "2026-01-02", "x"]])
     result = submit(store, path, kind=Kind.land, agency="A")
-    assert not result.ok and "unit" in result.problems[0].reason
+    assert not result.ok
+    assert "unit" in result.problems[0].reason
 
 
 def test_gb18030_csv(store, tmp_path):
@@ -186,14 +190,16 @@ def test_dry_run_reports_and_writes_nothing(store, tmp_path):
     other = ["4406062019B07599", *LAND_ROW[1:]]
     result = submit(store, land_file(tmp_path, [LAND_ROW, changed, other], "d.csv"), kind=Kind.land, agency="A",
                     dry_run=True)
-    assert result.ok and (result.counts.new, result.counts.changed, result.counts.unchanged) == (1, 1, 1)
+    assert result.ok
+    assert (result.counts.new, result.counts.changed, result.counts.unchanged) == (1, 1, 1)
     assert dump(store.path) == before
 
 
 def test_kind_column_must_agree(store, tmp_path):
     path = write_csv(tmp_path / "k.csv", ["kind", *LAND_HEADERS], [["mining", *LAND_ROW]])
     result = submit(store, path, kind=Kind.land, agency="A")
-    assert not result.ok and result.problems[0].column == "kind"
+    assert not result.ok
+    assert result.problems[0].column == "kind"
 
 
 @pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00garbage", b"title\n\"unclosed"])

@@ -145,8 +145,7 @@ def _objects(path: Path, items: list[Any]) -> Table:
         headers.update(dict.fromkeys(item))
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        for i, item in enumerate(items, start=1):
-            yield i, item
+        yield from enumerate(items, start=1)
 
     return Table(list(headers), rows())
 
