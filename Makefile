@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DB ?= var/gongkai.db
+DEMO_DB ?= var/demo/gongkai.db
 SERVE ?= 1
 # pytest: -p no:cacheprovider keeps the tree clean; xdist spreads the default suite over both cores.
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
@@ -23,7 +24,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) ## create .venv and install the project with its development tools
 
 demo: $(STAMP) ## generate the embedded demo data, submit it, and show what was stored (SERVE=0: unattended)
-	$(BIN)/python -m gongkai.demo --db $(DB) --serve $(SERVE)
+	$(BIN)/python -m gongkai.demo --db $(DEMO_DB) --serve $(SERVE)
 
 submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [DRY_RUN=1]
 	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [DRY_RUN=1]' >&2; exit 2; }

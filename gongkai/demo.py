@@ -21,7 +21,11 @@ from models.codelists import Kind
 
 
 def run(db: Path, out: Path, *, serve: bool = False) -> int:
+    # The demo owns its database: it starts afresh every run, so it never touches
+    # var/gongkai.db (where `make submit` writes) and always shows the same story.
     db.parent.mkdir(parents=True, exist_ok=True)
+    for old in db.parent.glob(db.name + "*"):
+        old.unlink()
     store = Store(db)
     store.init()
     print(f"== database {db}")
@@ -54,7 +58,7 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", type=Path, default=Path("var/gongkai.db"))
+    parser.add_argument("--db", type=Path, default=Path("var/demo/gongkai.db"))
     parser.add_argument("--out", type=Path, default=Path("var/demo"), help="where the generated files go")
     parser.add_argument("--serve", type=int, default=1, help="1: serve at the end (when available); 0: unattended")
     args = parser.parse_args(argv)

@@ -161,10 +161,12 @@ def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
     if spec.name == "notice_type":
         found = NOTICE_TYPE_WORDS.get(text) or NOTICE_TYPE_WORDS.get(text.lower())
         return (found.value, None) if found else (None, f"unknown notice type; use one of {', '.join(NoticeType)} or 公告/更正公告/结果公告 …")
-    value = METHOD_ALIASES.get(text, text)
-    if value not in spec.choices:
-        return None, f"not one of {' / '.join(spec.choices)}"
-    return value, None
+    if text in spec.choices:
+        return text, None
+    alias = METHOD_ALIASES.get(text)  # e.g. 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 only where that is a choice
+    if alias in spec.choices:
+        return alias, None
+    return None, f"not one of {' / '.join(spec.choices)}"
 
 
 def _split(text: str | None) -> list[str]:
@@ -210,6 +212,44 @@ def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str
     return lot
 
 
+def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
+    """Lots given as JSON: every value goes through the same normalizers as a flat cell."""
+    out: list[dict] = []
+    for i, lot in enumerate(lots):
+        where = f"lots.{i}"
+        if not isinstance(lot, dict):
+            problems.append(Problem(where, as_text(lot)[:200], "a lot must be an object"))
+            continue
+        unknown = set(lot) - {"name", "budget", "winners", "candidates"}
+        if unknown:
+            problems.append(Problem(where, ", ".join(sorted(unknown)), "unknown keys in a lot (name, budget, winners, candidates)"))
+            continue
+        budget = parse_amount(as_text(lot.get("budget")))
+        if budget.error:
+            problems.append(Problem(f"{where}.budget", as_text(lot.get("budget")), budget.error))
+        entry: dict[str, Any] = {"name": _line_of(as_text(lot.get("name"))).value, "budget": budget.value}
+        for key in ("winners", "candidates"):
+            awards = lot.get(key) or []
+            if not isinstance(awards, list):
+                problems.append(Problem(f"{where}.{key}", as_text(awards)[:200], "expected a list"))
+                continue
+            entry[key] = []
+            for j, award in enumerate(awards):
+                at = f"{where}.{key}.{j}"
+                if not isinstance(award, dict) or not award.get("name"):
+                    problems.append(Problem(at, as_text(award)[:200], "an award needs at least a name"))
+                    continue
+                uscc = normalize_uscc(as_text(award.get("uscc")))
+                amount = parse_amount(as_text(award.get("amount")))
+                for name, parsed in (("uscc", uscc), ("amount", amount)):
+                    if parsed.error:
+                        problems.append(Problem(f"{at}.{name}", as_text(award.get(name)), parsed.error))
+                entry[key].append({"name": _line_of(as_text(award["name"])).value, "uscc": uscc.value,
+                                   "amount": amount.value, "rank": award.get("rank")})
+        out.append(entry)
+    return out
+
+
 def _derive_type(fields: dict[str, Any], common: dict[str, Any], lots: list[dict]) -> tuple[NoticeType, str]:
     """The stage of a row that does not name it (source-formats.md §0.1 lifecycle)."""
     if common.get("corrects"):
@@ -218,12 +258,12 @@ def _derive_type(fields: dict[str, Any], common: dict[str, Any], lots: list[dict
         return NoticeType.termination, "gives a failure reason"
     if fields.get("contract_amount") is not None or fields.get("contract_signed_at"):
         return NoticeType.contract, "gives a contract amount or date"
-    has_winner = any(fields.get(k) for k in ("holder", "transferee")) or any(lot["winners"] for lot in lots)
+    has_winner = any(fields.get(k) for k in ("holder", "transferee")) or any(lot.get("winners") for lot in lots)
     has_amount = any(fields.get(k) is not None for k in ("price", "deal_price")) or any(
-        w.get("amount") is not None for lot in lots for w in lot["winners"])
+        w.get("amount") is not None for lot in lots for w in lot.get("winners", []))
     if has_winner and has_amount:
         return NoticeType.result, "names a winner and an amount"
-    if any(lot["candidates"] for lot in lots):
+    if any(lot.get("candidates") for lot in lots):
         return NoticeType.candidates, "lists candidates"
     from_title = notice_type_from_title(common.get("title") or "")
     if from_title:
@@ -258,7 +298,9 @@ def assemble(
             continue
         text = as_text(cell.value)
         raw[name] = text
-        parsed = _PARSERS[spec.value](cell.value, cell.unit or spec.unit)
+        # Only the unit the header declared counts (an English field name declares its canonical
+        # unit through the header map): a bare area under a plain 面积 header stays an error.
+        parsed = _PARSERS[spec.value](cell.value, cell.unit)
         if parsed.error:
             problems.append(Problem(name, text[:200], parsed.error))
             continue
@@ -276,7 +318,7 @@ def assemble(
     unit_of = {name: cell.unit for name, cell in cells.items()}
     common = {k: values.pop(k) for k in list(values) if k in _COMMON}
     lot_values = {k: values.pop(k) for k in list(values) if k in _LOT_COLUMNS}
-    all_lots = list(lots or [])
+    all_lots = _nested_lots(lots, problems) if lots else []
     flat = _lot(lot_values, problems, unit_of) if LOTS_FIELD[kind] else None
     if flat:
         all_lots.append(flat)
@@ -315,7 +357,7 @@ def assemble(
             flags.setdefault("title", []).append("derived from the project name")
         else:
             problems.append(Problem("title", "", "a notice needs a title (or a project name to derive it from)"))
-    if "published_at" not in common:
+    if "published_at" not in common and not any(p.field == "published_at" for p in problems):
         problems.append(Problem("published_at", raw.get("published_at", ""), "a notice needs its publication time"))
     if problems:
         return Assembled(None, problems)

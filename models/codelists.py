@@ -70,6 +70,7 @@ NOTICE_TYPE_WORDS: dict[str, NoticeType] = {
     "采购公告": NoticeType.announcement,
     "出让公告": NoticeType.announcement,
     "出让公示": NoticeType.announcement,
+    "协议出让公示": NoticeType.announcement,
     "挂牌公告": NoticeType.announcement,
     "挂牌披露": NoticeType.announcement,
     "资格预审公告": NoticeType.announcement,

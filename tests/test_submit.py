@@ -210,3 +210,22 @@ def test_broken_files_are_refused_cleanly(store, tmp_path, content):
     result = submit(store, path, kind=Kind.land, agency="A")
     assert not result.ok
     assert dump(store.path) == before
+
+
+def test_nested_lots_go_through_the_same_normalizers(store, tmp_path):
+    record = {"title": "某设备采购中标公告", "published_at": "2026-03-01", "project_no": "P-1",
+              "lots": [{"name": "第1包", "budget": "100万元",
+                        "winners": [{"name": "甲公司", "uscc": "91510107MA5PXKBB35", "amount": "1150万元"}]},
+                       {"name": "第2包"}, "not a lot"]}
+    (tmp_path / "l.json").write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    result = submit(store, tmp_path / "l.json", kind=Kind.procurement, agency="A")
+    assert not result.ok
+    reasons = {p.column: p.reason for p in result.problems}
+    assert "check character" in reasons["lots.0.winners.0.uscc"]
+    assert "lots.2" in reasons
+    record["lots"] = record["lots"][:2]
+    record["lots"][0]["winners"][0]["uscc"] = "91110000600037341L"
+    (tmp_path / "l.json").write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    result = submit(store, tmp_path / "l.json", kind=Kind.procurement, agency="A")
+    assert result.ok, result.report()
+    assert store.conn.execute("SELECT award_total_fen, lot_count FROM projects_procurement").fetchone() == (1_150_000_000, 2)
