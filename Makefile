@@ -51,3 +51,8 @@ bench: $(STAMP) ## benchmarks, printed as ratios to baselines measured in the sa
 
 clean: ## remove generated state (database, site, demo files)
 	rm -rf var site bench-results
+
+# Targets of later pipeline stages (each block added with its stage):
+# [make: collect]
+# [make: site]
+# [make: search]

@@ -107,6 +107,10 @@ def bench_submit(rows: int, repeat: int) -> list[Figure]:
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "submit": lambda a: bench_submit(a.rows, a.repeat),
 }
+# Benchmarks of later stages register here, one line each:
+# [bench: collect]
+# [bench: site]
+# [bench: search]
 
 
 def main(argv: list[str] | None = None) -> None:

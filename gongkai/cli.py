@@ -204,5 +204,12 @@ def generate(out: Path, seed: int, projects: int, rows: int) -> None:
         click.echo(f"{item.path}\t{item.kind}\t{item.agency}\t{item.rows} rows" + ("\t(has invalid rows)" if item.invalid else ""))
 
 
+# Commands of later pipeline stages live in their own modules and are registered here,
+# one line each (collect/portal, build, search/serve).
+# [register: collect]
+# [register: site]
+# [register: search]
+
+
 def main() -> None:
     cli(prog_name="gongkai")

@@ -48,11 +48,12 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
         if result.ok == item.invalid:
             unexpected += 1
             print("   !! unexpected outcome", file=sys.stderr)
+    # [demo: collect]  (crawl the imitation portal and store what the spiders find)
     print("== what the database holds")
     print(format_stats(stats(store)))
     store.close()
-    if serve:
-        print("== serving is not part of this build yet (the Datasette issue adds it)")
+    # [demo: site]  (build the static site and feeds)
+    # [demo: search]  (update the search index; serve when `serve`)
     return 1 if unexpected else 0
 
 
