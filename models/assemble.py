@@ -289,7 +289,8 @@ def assemble(
     specs = specs_for(kind)
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    raw: dict[str, str] = {}
+    raw: dict[str, str] = {}  # every cell as given (for problem reports)
+    kept: dict[str, str] = {}  # what the notice keeps: originals that differ from their stored value
     flags: dict[str, list[str]] = {}
     for name, cell in cells.items():
         spec = specs.get(name)
@@ -314,6 +315,10 @@ def assemble(
             flags[name] = list(parsed.flags)
         if value is not None:
             values[name] = value
+        if value != text:
+            # the original is kept wherever the stored value differs from it (a value
+            # identical to its text, such as most titles and bodies, is not stored twice)
+            kept[name] = text
 
     unit_of = {name: cell.unit for name, cell in cells.items()}
     common = {k: values.pop(k) for k in list(values) if k in _COMMON}
@@ -377,7 +382,7 @@ def assemble(
         "body": common.get("body") or "",
         "fields": {"kind": kind.value, **values},
         "source": source,
-        "raw": raw,
+        "raw": kept,
         "flags": flags,
     }
     try:

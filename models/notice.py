@@ -91,7 +91,7 @@ class Notice(BaseModel):
     body: str = Field(default="", max_length=2_000_000)
     fields: AreaFields
     source: Source
-    raw: dict[str, str] = Field(default_factory=dict, description="Original text of every input cell, by input column.")
+    raw: dict[str, str] = Field(default_factory=dict, description="Original text of every input cell whose stored value differs from it, by field.")
     flags: dict[str, list[str]] = Field(default_factory=dict, description="Normalizer notes per field (zero, unit_from_header …).")
 
     def content(self) -> dict:
