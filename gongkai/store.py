@@ -11,6 +11,7 @@ the per-row call, is what costs).
 from __future__ import annotations
 
 import hashlib
+import shutil
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -299,6 +300,16 @@ class Store:
             tmp.write_bytes(data)
             tmp.replace(target)
         return digest
+
+    def keep_raw_file(self, path: Path, sha256: str) -> None:
+        """Keep a file's bytes under raw/ by their (already computed) sha256, streaming."""
+        target = self.raw_dir / sha256[:2] / sha256
+        if target.exists():
+            return
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".tmp")
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager

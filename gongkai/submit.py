@@ -42,7 +42,10 @@ class RowProblem:
     reason: str
 
     def line(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "file"
+        if self.row is not None:
+            where = f"row {self.row}"
+        else:
+            where = "file" if self.column.startswith(("(", "--")) else "header"
         value = self.value if len(self.value) <= 80 else self.value[:77] + "…"
         return f"{where}, column {self.column!r}, value {value!r}: {self.reason}"
 
@@ -105,14 +108,10 @@ def submit(
     started = time.perf_counter()
     kind = Kind(kind)
     agency = clean_line(agency)
-    data = path.read_bytes()
-    result = SubmitResult(file=path.name, sha256="", dry_run=dry_run)
+    result = SubmitResult(file=path.name, sha256=_sha256_file(path), dry_run=dry_run)
     if not agency:
         result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named"))
         return result
-    # Raw bytes are kept content-addressed before anything is parsed: every stored fact
-    # traces back to them (a dry run keeps nothing).
-    result.sha256 = hashlib.sha256(data).hexdigest() if dry_run else store.keep_raw(data)
     try:
         table = read_table(path)
     except ReadError as exc:
@@ -120,9 +119,8 @@ def submit(
         return result
     header_map = resolve(kind, table.headers, mapping)
     for header, reason in header_map.problems:
-        result.add_problem(RowProblem(1, header, header, reason))
+        result.add_problem(RowProblem(None, header, header, reason))
     if header_map.problems:
-        table.rows.close() if hasattr(table.rows, "close") else None
         result.seconds = time.perf_counter() - started
         return result
     columns = [c for c in header_map.columns if c.field is not None]
@@ -167,6 +165,9 @@ def submit(
                 raise _Refused
             batch.flush()
             if not dry_run:
+                # The raw bytes every stored fact traces back to, kept content-addressed (a
+                # refused file or a dry run leaves nothing behind).
+                store.keep_raw_file(path, result.sha256)
                 store.conn.execute(
                     "INSERT INTO submissions (submitted_at, agency, kind, file_name, file_sha256, rows, new, changed,"
                     " unchanged) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -250,6 +251,14 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
         return [RowProblem(row_no, header_of.get(p.field.split(".")[0], p.field), p.value, p.reason)
                 for p in out.problems]
     return prepare(out.notice)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _copy_counts(src: Counts, dst: Counts) -> None:

@@ -229,3 +229,12 @@ def test_nested_lots_go_through_the_same_normalizers(store, tmp_path):
     result = submit(store, tmp_path / "l.json", kind=Kind.procurement, agency="A")
     assert result.ok, result.report()
     assert store.conn.execute("SELECT award_total_fen, lot_count FROM projects_procurement").fetchone() == (1_150_000_000, 2)
+
+
+def test_a_refused_file_leaves_no_raw_bytes_behind(store, tmp_path):
+    bad = list(LAND_ROW)
+    bad[LAND_HEADERS.index("发布时间")] = "never"
+    assert not submit(store, land_file(tmp_path, [bad]), kind=Kind.land, agency="A").ok
+    assert not store.raw_dir.exists() or not any(store.raw_dir.rglob("*"))
+    assert submit(store, land_file(tmp_path, [LAND_ROW], "dry.csv"), kind=Kind.land, agency="A", dry_run=True).ok
+    assert not store.raw_dir.exists() or not any(store.raw_dir.rglob("*"))
