@@ -88,9 +88,6 @@ CREATE TABLE IF NOT EXISTS projects (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_kind ON projects (kind, last_published_at);
-CREATE INDEX IF NOT EXISTS projects_status ON projects (status);
-CREATE INDEX IF NOT EXISTS projects_province ON projects (province_code);
-CREATE INDEX IF NOT EXISTS projects_year ON projects (first_year);
 
 CREATE TABLE IF NOT EXISTS parties (
     party_id TEXT PRIMARY KEY,            -- the unified social credit code, or 'name-' + hash of the normalized name
@@ -112,7 +109,6 @@ CREATE TABLE IF NOT EXISTS project_parties (
     PRIMARY KEY (project_id, party_id, role, lot, rank)
 );
 CREATE INDEX IF NOT EXISTS project_parties_party ON project_parties (party_id, role);
-CREATE INDEX IF NOT EXISTS project_parties_role ON project_parties (role);
 
 CREATE TABLE IF NOT EXISTS rejections (
     id INTEGER PRIMARY KEY,
@@ -146,6 +142,10 @@ CREATE INDEX IF NOT EXISTS notices_province ON notices (province_code);
 CREATE INDEX IF NOT EXISTS notices_region ON notices (region_code);
 CREATE INDEX IF NOT EXISTS notices_year ON notices (published_year);
 CREATE INDEX IF NOT EXISTS notices_month ON notices (published_month);
+CREATE INDEX IF NOT EXISTS projects_status ON projects (status);
+CREATE INDEX IF NOT EXISTS projects_province ON projects (province_code);
+CREATE INDEX IF NOT EXISTS projects_year ON projects (first_year);
+CREATE INDEX IF NOT EXISTS project_parties_role ON project_parties (role);
 """
 
 # Columns a kind's project table gets for each kind of value.
@@ -197,19 +197,26 @@ def _yuan(col: str) -> str:
 def kind_ddl(kind: Kind) -> str:
     table = project_table(kind)
     lines = ["project_id TEXT PRIMARY KEY REFERENCES projects(project_id)"]
-    indexes = []
-    for col, sqltype, spec in area_columns(kind):
+    for col, sqltype, _spec in area_columns(kind):
         if not _IDENT.match(col):
             raise ValueError(f"unsafe column name {col!r}")
         lines.append(f"{col} {sqltype}")
         if col.endswith("_fen"):
             lines.append(_yuan(col))
-        if spec is not None and spec.value is ValueKind.choice:
-            indexes.append(f"CREATE INDEX IF NOT EXISTS {table}_{col} ON {table} ({col});")
     body = ",\n    ".join(lines)
-    return f"CREATE TABLE IF NOT EXISTS {table} (\n    {body}\n);\n" + "\n".join(indexes)
+    return f"CREATE TABLE IF NOT EXISTS {table} (\n    {body}\n);\n"
+
+
+def kind_facet_indexes(kind: Kind) -> str:
+    """Indexes on a kind table's codelist columns (facets), for the published copy."""
+    table = project_table(kind)
+    return "".join(f"CREATE INDEX IF NOT EXISTS {table}_{col} ON {table} ({col});\n"
+                   for col, _t, spec in area_columns(kind) if spec is not None and spec.value is ValueKind.choice)
 
 
 def ddl() -> str:
     """The whole schema as one script (idempotent)."""
     return BASE + "\n".join(kind_ddl(k) for k in Kind)
+
+
+PUBLISH_INDEXES += "".join(kind_facet_indexes(k) for k in Kind)
