@@ -53,6 +53,46 @@ clean: ## remove generated state (database, site, demo files)
 	rm -rf var site bench-results
 
 # Targets of later pipeline stages (each block added with its stage):
-# [make: collect]
+BASE_URL ?=
+PORT ?= 8790
+collect: $(STAMP) ## crawl the sources into $(DB): make collect [SPIDERS="ggzy ccgp"] [BASE_URL=http://127.0.0.1:8790]
+	$(BIN)/gongkai --db $(DB) collect $(SPIDERS) $(if $(BASE_URL),--base-url $(BASE_URL))
+
+portal: $(STAMP) ## serve the imitation portal of every source family on 127.0.0.1:$(PORT)
+	$(BIN)/gongkai portal --port $(PORT)
+
+golden-collect: $(STAMP) ## re-record the spiders' golden responses from the imitation portal and rewrite the expected items
+	$(BIN)/python -m collectors.replay --record
+
+scrapyd-deploy: $(STAMP) ## deploy the spiders to the Scrapyd target of scrapy.cfg (TARGET=local)
+	$(BIN)/python -m collectors.deploy $(or $(TARGET),local)
+
+.PHONY: collect portal golden-collect scrapyd-deploy
 # [make: site]
+SITE ?= site
+.PHONY: build golden messages test-browser
+build: $(STAMP) ## render the database (DB=…) as the static site and feeds in SITE=site/ (incremental)
+	$(BIN)/gongkai --db $(DB) build --out $(SITE)
+
+golden: $(STAMP) ## regenerate the golden files (site pages and feeds of the fixture database)
+	GONGKAI_GOLDEN=1 $(PYTEST) -q tests/test_site_golden.py
+
+messages: $(STAMP) ## extract interface strings into the English catalogue (fails while any is untranslated)
+	$(BIN)/python -m gongkai.site.messages
+
+test-browser: $(STAMP) ## browser tests in headless Chromium (/usr/bin/chromium): console, links, axe, 320 px
+	$(PYTEST) -q -m browser
 # [make: search]
+SERVE_PORT ?= 8001
+.PHONY: index publish serve datasette-metadata
+index: $(STAMP) ## update the search index of DB (incremental; a full build the first time)
+	$(BIN)/gongkai --db $(DB) index
+
+publish: $(STAMP) ## publish a checked, immutable snapshot of DB for Datasette (beside it in published/)
+	$(BIN)/gongkai --db $(DB) publish
+
+serve: $(STAMP) ## index + publish DB, then serve Datasette, the site (/site/) and search (/-/search) on 127.0.0.1:SERVE_PORT
+	$(BIN)/gongkai --db $(DB) serve --port $(SERVE_PORT) --site $(SITE)
+
+datasette-metadata: $(STAMP) ## regenerate datasette/metadata.json from metadata.base.yml and the models
+	$(BIN)/python -c 'from gongkai.serve import write_metadata; print(write_metadata())'

@@ -107,10 +107,28 @@ def bench_submit(rows: int, repeat: int) -> list[Figure]:
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
     "submit": lambda a: bench_submit(a.rows, a.repeat),
 }
-# Benchmarks of later stages register here, one line each:
-# [bench: collect]
-# [bench: site]
-# [bench: search]
+
+
+def _collect(a: argparse.Namespace) -> list[Figure]:
+    from collectors.bench import bench_collect  # imported when run: each stage pulls in its own stack
+
+    return bench_collect(a.repeat)
+
+
+def _site(a: argparse.Namespace) -> list[Figure]:
+    from gongkai.site.bench import bench_site
+
+    return bench_site(a)
+
+
+def _search(a: argparse.Namespace) -> list[Figure]:
+    from search_index.bench import bench_search
+
+    return bench_search(a.rows, a.repeat)
+
+
+# Benchmarks of later stages, one entry each.
+BENCHMARKS.update({"collect": _collect, "site": _site, "search": _search})
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -206,9 +206,17 @@ def generate(out: Path, seed: int, projects: int, rows: int) -> None:
 
 # Commands of later pipeline stages live in their own modules and are registered here,
 # one line each (collect/portal, build, search/serve).
-# [register: collect]
-# [register: site]
-# [register: search]
+from gongkai.collect_cli import collect, portal  # noqa: E402
+
+cli.add_command(collect)
+cli.add_command(portal)
+from gongkai.site.commands import build  # noqa: E402
+
+cli.add_command(build)
+from gongkai.search_cli import index, publish, search, serve  # noqa: E402  # [register: search]
+
+for _command in (index, search, publish, serve):
+    cli.add_command(_command)
 
 
 def main() -> None:

@@ -4,6 +4,7 @@
 |---|---|---|---|
 | database | ``var/gongkai.db`` | ``GONGKAI_DB`` | the live SQLite file (WAL); raw bytes go to ``raw/`` beside it |
 | site directory | ``site`` | ``GONGKAI_SITE`` | build output, git-ignored |
+| site URL | ``http://localhost:8001/site/`` | ``GONGKAI_SITE_URL`` | absolute links in feeds and sitemaps; its host names feed ids (tag: URIs), so set it once for a public site |
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from pathlib import Path
 
 DEFAULT_DB = Path("var/gongkai.db")
 DEFAULT_SITE = Path("site")
+DEFAULT_SITE_URL = "http://localhost:8001/site/"
 
 
 @dataclass(frozen=True)
 class Settings:
     db: Path
     site: Path
+    site_url: str = DEFAULT_SITE_URL
 
 
 def settings(db: str | Path | None = None) -> Settings:
@@ -27,4 +30,5 @@ def settings(db: str | Path | None = None) -> Settings:
     return Settings(
         db=Path(db or os.environ.get("GONGKAI_DB") or DEFAULT_DB),
         site=Path(os.environ.get("GONGKAI_SITE") or DEFAULT_SITE),
+        site_url=os.environ.get("GONGKAI_SITE_URL") or DEFAULT_SITE_URL,
     )

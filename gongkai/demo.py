@@ -48,12 +48,21 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
         if result.ok == item.invalid:
             unexpected += 1
             print("   !! unexpected outcome", file=sys.stderr)
-    # [demo: collect]  (crawl the imitation portal and store what the spiders find)
+    from collectors.demo import run as crawl_portal  # crawl the imitation portal with every spider
+
+    unexpected += crawl_portal(db)
     print("== what the database holds")
     print(format_stats(stats(store)))
     store.close()
     # [demo: site]  (build the static site and feeds)
-    # [demo: search]  (update the search index; serve when `serve`)
+    from gongkai.config import settings
+    from gongkai.site.build import build as build_site
+
+    site_report = build_site(db, db.parent / "site", site_url=settings().site_url)
+    print(f"== site: {site_report.summary()}\n   open {db.parent / 'site' / 'index.html'}")
+    from gongkai.serve import demo as serve_demo  # [demo: search]
+
+    serve_demo(db, serve_now=serve)
     return 1 if unexpected else 0
 
 

@@ -120,6 +120,13 @@ CREATE TABLE IF NOT EXISTS rejections (
     value TEXT,
     reason TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS crawl_state (   -- collectors: detail pages stored, for incremental re-crawls
+    url TEXT PRIMARY KEY,
+    spider TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,            -- hash of the list entry that pointed to the page
+    fetched_at TEXT NOT NULL,
+    raw_sha256 TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY,
     submitted_at TEXT NOT NULL,

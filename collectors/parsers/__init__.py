@@ -8,8 +8,9 @@ it did not know (kept, so a new label is noticed), and the notice's metadata.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from collectors.importers.headers import resolve
+from collectors.importers.headers import Column, resolve
 from models.assemble import Cell
 from models.codelists import Kind
 
@@ -24,10 +25,16 @@ class Extracted:
     unknown: dict[str, str] = field(default_factory=dict)
 
 
+@lru_cache(maxsize=4096)
+def _resolved(kind: Kind, labels: tuple[str, ...]) -> dict[str, Column]:
+    """Label → column for one set of labels (pages of a platform repeat the same few sets, and
+    resolving builds the whole label index)."""
+    return {c.header: c for c in resolve(kind, list(labels)).columns}
+
+
 def cells_from_labels(kind: Kind, pairs: list[tuple[str, str]]) -> Extracted:
     """Map (label, text) pairs to fields through the label table; unknown labels are kept aside."""
-    labels = [label for label, _ in pairs]
-    mapped = {c.header: c for c in resolve(kind, list(dict.fromkeys(labels))).columns}
+    mapped = _resolved(kind, tuple(dict.fromkeys(label for label, _ in pairs)))
     out = Extracted({})
     for label, text in pairs:
         col = mapped.get(label)

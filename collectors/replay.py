@@ -1,0 +1,197 @@
+"""Replay recorded responses through a spider's callbacks: the golden tests' harness.
+
+A *case* is a recorded response (URL, method, status, headers, body) plus the callback and
+its arguments. :func:`replay` rebuilds the Scrapy response, calls the callback with a fixed
+clock, and turns what it yields into plain JSON: follow-up requests, normalized notices
+(the exact ``Notice`` the store would receive, through ``NoticeItem.assemble``), assembly
+problems and error rows. ``python -m collectors.replay --record`` (``make golden-collect``)
+records the imitation-portal cases again and rewrites every expected file; the real samples
+of ``../shared/data/real`` are read in place (never copied).
+
+Golden layout: ``tests/golden/collect/<spider>/cases.json`` (case list), ``<case>.body``
+(recorded bodies of portal cases), ``<case>.expected.json`` (the replay output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import scrapy
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.reactor import install_reactor, is_reactor_installed
+from scrapy.utils.test import get_crawler
+
+from collectors.items import ErrorItem, NoticeItem
+from collectors.spiders import base
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = ROOT / "tests" / "golden" / "collect"
+REAL = ROOT.parent / "shared" / "data" / "real"
+BASE = "http://portal.test"  # recorded portal URLs are replayed under this base
+FIXED_CLOCK = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+
+
+@contextmanager
+def fixed_clock() -> Iterator[None]:
+    saved = base.clock
+    base.clock = lambda: FIXED_CLOCK
+    try:
+        yield
+    finally:
+        base.clock = saved
+
+
+def spider(name: str, **args: Any) -> scrapy.Spider:
+    from collectors.run import settings, spider_classes
+
+    cls = spider_classes()[name]
+    s = settings()
+    if not is_reactor_installed():  # installed, never run: a replay only calls callbacks
+        install_reactor(s["TWISTED_REACTOR"])
+    crawler = get_crawler(cls, settings_dict=s.copy_to_dict())
+    crawler.spider = cls.from_crawler(crawler, base_url=BASE, db="/nonexistent/replay.db", **args)
+    if crawler.stats is None:  # pragma: no cover - depends on the Scrapy version
+        from scrapy.statscollectors import MemoryStatsCollector
+
+        crawler.stats = MemoryStatsCollector(crawler)
+    return crawler.spider
+
+
+def body_of(case: dict[str, Any], folder: Path) -> bytes | None:
+    if "real" in case:
+        path = REAL / case["real"]
+        return path.read_bytes() if path.exists() else None
+    return (folder / f"{case['name']}.body").read_bytes()
+
+
+def _short(url: str) -> str:
+    return url.removeprefix(BASE)
+
+
+def _request_json(r: scrapy.Request) -> dict[str, Any]:
+    body = r.body.decode("utf-8") if r.body else ""
+    if body.startswith("{"):
+        data = json.loads(body)
+        body = {k: data[k] for k in sorted(data) if k in ("pn", "rn", "condition", "pageNum", "gdGuid", "startDate")}
+    elif body:
+        body = dict(sorted(urllib.parse.parse_qsl(body)))
+    return {"request": {"method": r.method, "url": _short(r.url), "body": body, "kwargs": {
+        k: v for k, v in r.cb_kwargs.items() if k in ("query", "page")}}}
+
+
+def _output(item: Any) -> dict[str, Any]:
+    if isinstance(item, scrapy.Request):
+        return _request_json(item)
+    if isinstance(item, NoticeItem):
+        assembled = item.assemble()
+        if assembled.notice is None:
+            return {"problems": [p.__dict__ if hasattr(p, "__dict__") else
+                                 {"field": p.field, "value": p.value, "reason": p.reason} for p in assembled.problems]}
+        data = assembled.notice.model_dump(mode="json")
+        data["source"]["url"] = _short(data["source"]["url"])
+        return {"notice": data}
+    if isinstance(item, ErrorItem):
+        return {"error": {"url": _short(item.url), "reason": item.reason, "field": item.field, "value": item.value,
+                          "location": item.location}}
+    raise TypeError(f"unexpected output {item!r}")
+
+
+def replay(spider_name: str, case: dict[str, Any], body: bytes) -> list[dict[str, Any]]:
+    """What the spider's callback makes of one recorded response."""
+    sp = spider(spider_name, **case.get("args", {}))
+    url = case["url"] if case["url"].startswith("http") else BASE + case["url"]
+    meta = {"retry_times": 99, **case.get("meta", {})}  # replay shows the final outcome: no retries left
+    request = scrapy.Request(url, method=case.get("method", "GET"), meta=meta, cb_kwargs=case.get("cb_kwargs", {}))
+    headers = Headers(case.get("headers", {}))
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    response = cls(url=url, status=case.get("status", 200), headers=headers, body=body, request=request)
+    with fixed_clock():
+        callback = getattr(sp, case["callback"])
+        return [_output(x) for x in callback(response, **case.get("cb_kwargs", {})) or []]
+
+
+def cases(spider_name: str) -> list[dict[str, Any]]:
+    return json.loads((GOLDEN / spider_name / "cases.json").read_text(encoding="utf-8"))
+
+
+def expected_path(spider_name: str, case: dict[str, Any]) -> Path:
+    return GOLDEN / spider_name / f"{case['name']}.expected.json"
+
+
+def dumps(outputs: list[dict[str, Any]]) -> str:
+    return json.dumps(outputs, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+# -- recording ----------------------------------------------------------------------------------------
+
+
+def _fetch(portal: str, case: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    data = None
+    headers = {"Host": "portal.test"}  # absolute links in bodies (OCDS links.next) then match BASE
+    if "json" in case:
+        data = json.dumps(case["json"]).encode()
+        headers["Content-Type"] = "application/json"
+    elif "form" in case:
+        data = urllib.parse.urlencode(case["form"]).encode()
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    req = urllib.request.Request(portal + case["url"], data=data, headers=headers,  # noqa: S310 - our 127.0.0.1 portal
+                                 method=case.get("method", "GET"))
+    try:
+        with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - our own portal on 127.0.0.1
+            return resp.status, {"Content-Type": resp.headers.get("Content-Type", "")}, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, {"Content-Type": exc.headers.get("Content-Type", "")}, exc.read()
+
+
+def record() -> None:
+    """Fetch every portal case again from a fresh imitation portal (the tests' catalog)."""
+    from collectors.portal import running
+
+    with running(stall=0.1) as portal:
+        for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+            listed = cases(folder.name)
+            for case in listed:
+                if "real" in case:
+                    continue
+                status, headers, body = _fetch(portal.url, case)
+                case["status"], case["headers"] = status, headers
+                (folder / f"{case['name']}.body").write_bytes(body)
+            (folder / "cases.json").write_text(json.dumps(listed, ensure_ascii=False, indent=1) + "\n",
+                                               encoding="utf-8")
+
+
+def write_expected() -> list[Path]:
+    written = []
+    for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
+        for case in cases(folder.name):
+            body = body_of(case, folder)
+            if body is None:
+                print(f"skipped {folder.name}/{case['name']}: {case['real']} is absent")
+                continue
+            path = expected_path(folder.name, case)
+            path.write_text(dumps(replay(folder.name, case, body)), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--record", action="store_true", help="re-record the portal cases first")
+    args = parser.parse_args(argv)
+    if args.record:
+        record()
+    for path in write_expected():
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""Gongkai's Datasette plugin: Chinese search, its pages and feed, and security headers.
+
+- ``prepare_connection`` (runs last, after Datasette's own): replaces the SQL function
+  ``escape_fts`` that Datasette applies to ``?_search=`` with one that segments the query the
+  way the FTS columns were segmented (search_index.fts), so ``_search=土地使用权`` works and
+  the search box still shows what was typed; adds ``gongkai_fts(q)`` for SQL and canned queries.
+- ``register_routes``: ``/-/search`` (HTML), ``/-/search.json``, ``/-/search.atom`` over the
+  Whoosh index (search_index; the index directory comes from ``$GONGKAI_INDEX`` or the
+  plugin's ``index_dir`` setting). A bad query is a 400 with the reason, never a 500.
+- ``asgi_wrapper``: security headers on every response (CSP, nosniff, Referrer-Policy,
+  X-Frame-Options).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs
+
+from datasette.utils import escape_fts as datasette_escape_fts
+from datasette.utils.asgi import Response
+
+from datasette import hookimpl
+from search_index import QueryError, open_engine
+from search_index.fts import match_expression
+from search_index.highlight import to_html
+from search_index.web import (
+    atom_feed,
+    error_json,
+    facet_label,
+    kind_label,
+    notice_type_label,
+    parse_request,
+    result_json,
+    url,
+    yuan,
+)
+
+# 'unsafe-inline' for scripts and styles: Datasette 0.65's own pages use inline <script> and style attributes.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+SECURITY_HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]
+_OURS = {k for k, _ in SECURITY_HEADERS}
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def _fts(q: str) -> str:
+    try:
+        return match_expression(q or "")
+    except QueryError:
+        return datasette_escape_fts(q or "") or '""'  # matches nothing rather than failing the page
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):  # noqa: ANN001, ANN201 - pluggy hook
+    conn.create_function("escape_fts", 1, _fts, deterministic=True)
+    conn.create_function("gongkai_fts", 1, _fts, deterministic=True)
+
+
+def _index_dir(datasette) -> Path | None:  # noqa: ANN001
+    config = datasette.plugin_config("gongkai-search") or {}
+    value = os.environ.get("GONGKAI_INDEX") or config.get("index_dir")
+    return Path(value) if value else None
+
+
+def _get_engine(datasette):  # noqa: ANN001, ANN202
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            path = _index_dir(datasette)
+            if path is None:
+                raise FileNotFoundError("no search index configured (GONGKAI_INDEX)")
+            _engine = open_engine(path)
+        return _engine
+
+
+def _origin(request) -> str:  # noqa: ANN001
+    return f"{request.scheme}://{request.host}"
+
+
+async def _run(datasette, request):  # noqa: ANN001, ANN202
+    args = parse_qs(request.query_string, keep_blank_values=True)
+    req = parse_request(args)
+    engine = _get_engine(datasette)
+    return req, await asyncio.to_thread(engine.search, req)
+
+
+async def search_json(datasette, request):  # noqa: ANN001, ANN201
+    try:
+        req, res = await _run(datasette, request)
+    except QueryError as exc:
+        return Response.json(error_json(str(exc)), status=400)
+    except FileNotFoundError as exc:
+        return Response.json(error_json(str(exc), 503), status=503)
+    return Response.json(result_json(res, req), headers={"Access-Control-Allow-Origin": "*"})
+
+
+async def search_atom(datasette, request):  # noqa: ANN001, ANN201
+    args = parse_qs(request.query_string, keep_blank_values=True)
+    args["sort"] = ["date"]  # a feed is newest first
+    args["page"], args["size"] = ["1"], ["50"]
+    try:
+        req = parse_request(args)
+        res = await asyncio.to_thread(_get_engine(datasette).search, req)
+    except QueryError as exc:
+        return Response.text(f"error: {exc}\n", status=400)
+    except FileNotFoundError as exc:
+        return Response.text(f"error: {exc}\n", status=503)
+    return Response(atom_feed(res, req, _origin(request)), content_type="application/atom+xml; charset=utf-8")
+
+
+async def search_html(datasette, request):  # noqa: ANN001, ANN201
+    args = parse_qs(request.query_string, keep_blank_values=True)
+    q = (args.get("q") or [""])[0]
+    context = {"q": q, "args": args, "error": None, "result": None, "req": None, "to_html": to_html,
+               "kind_label": kind_label, "notice_type_label": notice_type_label, "facet_label": facet_label,
+               "yuan": yuan, "url": url, "selected_kind": (args.get("kind") or [""])[0],
+               "region_value": (args.get("region") or [""])[0]}
+    status = 200
+    if q.strip():
+        try:
+            req, res = await _run(datasette, request)
+            context.update(result=result_json(res, req), req=req)
+        except QueryError as exc:
+            context["error"], status = str(exc), 400
+        except FileNotFoundError as exc:
+            context["error"], status = str(exc), 503
+    html = await datasette.render_template("gongkai_search.html", context, request=request)
+    return Response.html(html, status=status)
+
+
+@hookimpl
+def register_routes():  # noqa: ANN201
+    return [
+        (r"^/-/search$", search_html),
+        (r"^/-/search\.json$", search_json),
+        (r"^/-/search\.atom$", search_atom),
+    ]
+
+
+@hookimpl
+def asgi_wrapper(datasette):  # noqa: ANN001, ANN201
+    def wrap(app):  # noqa: ANN001, ANN202
+        async def with_headers(scope, receive, send):  # noqa: ANN001, ANN202
+            if scope["type"] != "http":
+                return await app(scope, receive, send)
+
+            async def send_wrapper(message):  # noqa: ANN001, ANN202
+                if message["type"] == "http.response.start":
+                    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+                    message = {**message, "headers": headers + SECURITY_HEADERS}
+                await send(message)
+
+            return await app(scope, receive, send_wrapper)
+
+        return with_headers
+
+    return wrap

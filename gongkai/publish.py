@@ -1,0 +1,235 @@
+"""Publishing the database Datasette serves: a new, checked, immutable snapshot, switched in atomically.
+
+``publish(db, root)``:
+
+1. ``VACUUM INTO`` a new file under ``root/.building-<stamp>/`` (a consistent copy of the live
+   WAL database, in rollback-journal mode; never ``cp``: users-and-integrity.md §B5);
+2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``gongkai.schema.PUBLISH_INDEXES``), the FTS5 tables for
+   Datasette's search (``notices_fts``, ``projects_fts``: pre-segmented columns indexed with
+   unicode61, see :mod:`search_index.fts`), ``ANALYZE``;
+3. ``PRAGMA integrity_check`` and ``foreign_key_check`` must pass, else the copy is deleted
+   and :class:`PublishError` raised (the served snapshot is untouched);
+4. an inspect file (table counts, size, sha256: ``datasette --inspect-file``);
+5. the directory is renamed to ``root/<stamp>/`` and the pointer ``root/current`` (a
+   symlink) is replaced atomically (``os.replace``). A served file is never overwritten:
+   every snapshot is a new directory; Datasette keeps reading the one it opened until it is
+   restarted (``gongkai serve`` restarts it when ``current`` moves). The newest
+   :data:`KEEP` snapshots are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from gongkai.schema import PUBLISH_INDEXES
+from search_index import documents
+from search_index.fts import COLUMNS, TOKENIZE, segmented_row
+
+DB_NAME = "gongkai.db"  # Datasette names the database after the file: /gongkai/…
+KEEP = 3
+SEGMENT_CHUNK = 2000
+PARALLEL_FROM = 5000
+# Operational tables that are not data: not published (the crawler's re-crawl bookkeeping).
+UNPUBLISHED_TABLES = ("crawl_state",)  # rows; below this a worker pool costs more than it saves
+
+
+class PublishError(RuntimeError):
+    """The copy failed a check; nothing was switched."""
+
+
+@dataclass
+class Published:
+    directory: Path
+    db: Path
+    inspect_file: Path
+    counts: dict[str, int]
+    seconds: float
+
+
+def current(root: Path) -> Path | None:
+    """The snapshot directory ``root/current`` points to (resolved), or None."""
+    link = Path(root) / "current"
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def _notice_rows(rows: list[tuple]) -> list[tuple]:
+    out = []
+    for rowid, *rest in rows:
+        d = documents.notice_document(tuple(rest))
+        out.append((rowid, *segmented_row(d.title, d.text, d.ids)))
+    return out
+
+
+def _project_rows(items: list[tuple[int, tuple, dict | None, list]]) -> list[tuple]:
+    out = []
+    for rowid, row, kind_row, parties in items:
+        d = documents.project_document(row, kind_row, parties)
+        out.append((rowid, *segmented_row(d.title, d.text, d.ids)))
+    return out
+
+
+def _chunked(it, n: int):  # noqa: ANN001, ANN202
+    buf = []
+    for x in it:
+        buf.append(x)
+        if len(buf) >= n:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def _fill(conn: sqlite3.Connection, table: str, work, chunks, total: int) -> None:  # noqa: ANN001
+    cols = ", ".join(COLUMNS)
+    sql = f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {', '.join('?' * len(COLUMNS))})"  # noqa: S608 - fixed
+    if total >= PARALLEL_FROM:
+        with get_context("fork").Pool(2) as pool:  # segmentation on both cores; SQLite writes here
+            for rows in pool.imap(work, chunks):
+                conn.executemany(sql, rows)
+    else:
+        for chunk in chunks:
+            conn.executemany(sql, work(chunk))
+
+
+def build_fts(conn: sqlite3.Connection) -> None:
+    """Create and fill ``notices_fts`` (every notice version) and ``projects_fts`` (contentless, rowid-keyed)."""
+    for table in ("notices_fts", "projects_fts"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(COLUMNS)}, content='', "
+                     f"tokenize='{TOKENIZE}')")
+    n = conn.execute("SELECT count(*) FROM notices").fetchone()[0]
+    rows = conn.execute(f"SELECT rowid, {documents.NOTICE_COLUMNS} FROM notices")  # noqa: S608 - fixed
+    _fill(conn, "notices_fts", _notice_rows, _chunked(iter(rows.fetchall()), SEGMENT_CHUNK), n)
+    rowids = dict(conn.execute("SELECT project_id, rowid FROM projects").fetchall())
+    items = []
+    for d_row in _project_inputs(conn):
+        items.append((rowids[d_row[0][0]], *d_row))
+    _fill(conn, "projects_fts", _project_rows, _chunked(iter(items), SEGMENT_CHUNK), len(items))
+    for table in ("notices_fts", "projects_fts"):
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")  # noqa: S608 - fixed names
+
+
+def _project_inputs(conn: sqlite3.Connection):  # noqa: ANN202
+    """(projects row, kind row, parties) of every project, as documents.iter_projects reads them."""
+    from gongkai.schema import area_columns, project_table
+    from models.codelists import Kind
+
+    parties: dict[str, list] = {}
+    for pid, name, party_id, uscc in conn.execute(
+            "SELECT pp.project_id, pp.name, pp.party_id, p.uscc FROM project_parties pp "
+            "JOIN parties p ON p.party_id = pp.party_id"):
+        parties.setdefault(pid, []).append((name, party_id, uscc))
+    kind_rows: dict[str, dict] = {}
+    for k in Kind:
+        cols = [c for c, _t, _s in area_columns(k)]
+        sql = f"SELECT project_id, {', '.join(cols)} FROM {project_table(k)}"  # noqa: S608 - names from the schema
+        for r in conn.execute(sql):
+            kind_rows[r[0]] = dict(zip(cols, r[1:], strict=True))
+    for row in conn.execute(f"SELECT {documents.PROJECT_COLUMNS} FROM projects"):  # noqa: S608 - fixed
+        yield row, kind_rows.get(row[0]), parties.get(row[0], [])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def check(db: Path) -> None:
+    """Integrity and foreign-key checks of a copy; raises PublishError."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if result != ["ok"]:
+            raise PublishError(f"integrity_check of {db} failed: {'; '.join(result[:5])}")
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+        if fk:
+            raise PublishError(f"foreign_key_check of {db}: {len(fk)} rows point nowhere, e.g. {fk[0]}")
+    finally:
+        conn.close()
+
+
+def inspect_data(db: Path, name: str = "gongkai") -> dict:
+    """Datasette's inspect-file format: {name: {hash, size, file, tables: {t: {count}}}}."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
+    finally:
+        conn.close()
+    return {name: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(db),
+                   "tables": {t: {"count": c} for t, c in counts.items()}}}
+
+
+def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
+    """Publish ``db_path`` as a new snapshot under ``root`` and point ``root/current`` at it."""
+    started = time.perf_counter()
+    db_path, root = Path(db_path), Path(root)
+    if not db_path.exists():
+        raise PublishError(f"{db_path} does not exist")
+    root.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    building = root / f".building-{stamp}"
+    building.mkdir()
+    target = building / DB_NAME
+    try:
+        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            src.execute("PRAGMA busy_timeout = 10000")
+            src.execute("VACUUM INTO ?", (str(target),))
+        finally:
+            src.close()
+        conn = sqlite3.connect(target, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = OFF")  # a scratch copy until checked and renamed
+            for table in UNPUBLISHED_TABLES:
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            conn.executescript(PUBLISH_INDEXES)  # facet indexes (the live database has only ingestion's)
+            conn.execute("BEGIN")
+            build_fts(conn)
+            conn.execute("COMMIT")
+            conn.execute("ANALYZE")
+            conn.execute("PRAGMA synchronous = FULL")
+        finally:
+            conn.close()
+        check(target)
+        data = inspect_data(target)
+        final = root / stamp
+        data["gongkai"]["file"] = str((final / DB_NAME).resolve())
+        (building / "inspect.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+        target.chmod(0o444)  # read-only for everyone: this file never changes again
+        building.rename(final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    tmp_link = root / f".current-{stamp}"
+    tmp_link.symlink_to(final.name)
+    tmp_link.replace(root / "current")  # atomic: readers see the old or the new snapshot
+    _prune(root, keep)
+    counts = {t: v["count"] for t, v in data["gongkai"]["tables"].items()}
+    return Published(final, final / DB_NAME, final / "inspect.json", counts, time.perf_counter() - started)
+
+
+def _prune(root: Path, keep: int) -> None:
+    cur = current(root)
+    snaps = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != "current"),
+                   key=lambda p: p.name)
+    for old in snaps[:-keep] if keep > 0 else []:
+        if old != cur:
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in root.glob(".building-*"):
+        if time.time() - stale.stat().st_mtime > 86400:  # a crashed publish of yesterday
+            shutil.rmtree(stale, ignore_errors=True)

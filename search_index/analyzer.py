@@ -1,0 +1,170 @@
+"""Chinese-aware segmentation shared by every engine (Whoosh, SQLite FTS5) and by query parsing.
+
+Text is folded first (:mod:`search_index.fold`), then segmented with rjieba (jieba's
+dictionary, 24× faster than jieba: baselines.md §3a):
+
+- each word of the *accurate* cut gets the next position (0, 1, 2 …), so a phrase of
+  consecutive words matches consecutive positions (jieba's own Whoosh analyzer numbers
+  positions by character offset and breaks phrase search: baselines.md §9 pitfall 3);
+- a longer word also yields, *at its own position*, the 2- and 3-character dictionary words
+  inside it (what jieba's search mode adds): ``中华人民共和国`` is found by ``人民`` and
+  ``共和国``, ``政府采购`` by ``采购``, and ``土地 使用权`` still matches as a phrase;
+- Latin/number runs (``FTKA2025-G1-001936-CGZX``) yield the whole run and, at the same
+  position, its alphanumeric parts (``ftka2025``, ``g1``, ``001936``, ``cgzx``);
+- punctuation and white space yield nothing.
+
+Single CJK characters that jieba leaves alone are ordinary tokens; a one-character query
+for a character that only occurs inside words (``矿`` in ``采矿权``) is handled by each
+engine (Whoosh expands it through its term list; the FTS tables carry a column of the
+distinct characters of each record).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import rjieba
+
+from search_index.fold import fold
+
+_WORDISH = re.compile(r"\w", re.UNICODE)
+_LATIN_PARTS = re.compile(r"[a-z0-9]+")
+_LATIN_SEP = re.compile(r"[^a-z0-9]")
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(_CJK.match(ch))
+
+
+def _subwords(word: str) -> list[str]:
+    """The 2- and 3-character dictionary words inside a CJK word of 3+ characters (jieba search mode)."""
+    out: list[str] = []
+    n = len(word)
+    for size in (2, 3):
+        if n > size:
+            for i in range(n - size + 1):
+                gram = word[i:i + size]
+                if rjieba.has_word(gram) and is_cjk(gram[0]):
+                    out.append(gram)
+    return out
+
+
+def positioned_tokens(folded: str) -> Iterator[tuple[str, int]]:
+    """(token, position) of already folded text: main words numbered 0, 1, 2 …, sub-words share them."""
+    pos = 0
+    for word in rjieba.cut(folded):
+        if not _WORDISH.search(word):
+            continue  # spaces, punctuation
+        if word.isascii():
+            word = word.strip("-_./")
+            if not word:
+                continue
+            yield word, pos
+            if _LATIN_SEP.search(word):
+                for part in _LATIN_PARTS.findall(word):
+                    yield part, pos
+        else:
+            yield word, pos
+            if len(word) > 2:
+                for sub in _subwords(word):
+                    yield sub, pos
+        pos += 1
+
+
+def pair_tokens(folded: str) -> Iterator[str]:
+    """``a_b`` for adjacent positions p, p + 1: the main words, and a sub-word on one side with the
+    main word on the other (``国有土地 使用权`` also yields ``土地_使用权``; sub-word × sub-word pairs
+    are left out: they would double the postings). A two-word phrase becomes one term."""
+    prev: list[str] = []
+    cur: list[str] = []
+    cur_pos = -1
+
+    def pairs() -> Iterator[str]:
+        if prev and cur:
+            a, b = prev[0], cur[0]
+            yield f"{a}_{b}"
+            for sub in prev[1:]:
+                yield f"{sub}_{b}"
+            for sub in cur[1:]:
+                yield f"{a}_{sub}"
+
+    for tok, pos in positioned_tokens(folded):
+        if pos != cur_pos:
+            yield from pairs()
+            prev, cur, cur_pos = cur, [], pos
+        cur.append(tok)
+    yield from pairs()
+
+
+def tokens(text: str) -> list[tuple[str, int]]:
+    """Fold and segment ``text``: [(token, position)]."""
+    return list(positioned_tokens(fold(text)))
+
+
+def words(folded: str) -> list[str]:
+    """The main words (accurate cut) of folded text, without punctuation: how a query word is split."""
+    out = []
+    for word in rjieba.cut(folded):
+        if not _WORDISH.search(word):
+            continue
+        if word.isascii():
+            word = word.strip("-_./")
+            if not word:
+                continue
+        out.append(word)
+    return out
+
+
+def fine_words(folded: str) -> list[str]:
+    """Like :func:`words`, but a CJK word of 4+ characters is replaced by a tiling of 2–3-character
+    dictionary words when one exists (``建设用地`` → ``建设 用地``): documents where context split
+    the word differently still match."""
+    out: list[str] = []
+    for word in words(folded):
+        tiling = _tile(word) if len(word) >= 4 and not word.isascii() else None
+        out.extend(tiling or [word])
+    return out
+
+
+def _tile(word: str) -> list[str] | None:
+    """Split ``word`` into dictionary words of 2–3 characters covering it exactly (fewest pieces)."""
+    n = len(word)
+    best: list[list[str] | None] = [None] * (n + 1)
+    best[0] = []
+    for i in range(n):
+        if best[i] is None:
+            continue
+        for size in (3, 2):
+            j = i + size
+            if j <= n and rjieba.has_word(word[i:j]):
+                cand = [*best[i], word[i:j]]  # type: ignore[misc]
+                if best[j] is None or len(cand) < len(best[j]):  # type: ignore[arg-type]
+                    best[j] = cand
+    return best[n]
+
+
+def search_sequence(folded: str) -> list[str]:
+    """Tokens in jieba search-mode order (sub-words, then the word), one per position: for FTS5 columns."""
+    out: list[str] = []
+    for word in rjieba.cut(folded):
+        if not _WORDISH.search(word):
+            continue
+        if word.isascii():
+            word = word.strip("-_./")
+            if not word:
+                continue
+            if _LATIN_SEP.search(word):
+                out.extend(_LATIN_PARTS.findall(word))
+            out.append(word)
+        else:
+            if len(word) > 2:
+                out.extend(_subwords(word))
+            out.append(word)
+    return out
+
+
+def distinct_cjk(folded: str) -> str:
+    """The distinct CJK characters of folded text, space-separated (one-character search in FTS5)."""
+    return " ".join(dict.fromkeys(_CJK.findall(folded)))
