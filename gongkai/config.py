@@ -5,6 +5,8 @@
 | database | ``var/gongkai.db`` | ``GONGKAI_DB`` | the live SQLite file (WAL); raw bytes go to ``raw/`` beside it |
 | site directory | ``site`` | ``GONGKAI_SITE`` | build output, git-ignored |
 | site URL | ``http://localhost:8001/site/`` | ``GONGKAI_SITE_URL`` | absolute links in feeds and sitemaps; its host names feed ids (tag: URIs), so set it once for a public site |
+| search index | ``search-index/`` beside the database | ``GONGKAI_INDEX`` | the Whoosh index, updated incrementally by ``build``, ``index`` and ``serve`` |
+| published snapshots | ``published/`` beside the database | ``GONGKAI_PUBLISHED`` | immutable copies Datasette serves (``current`` points at the newest) |
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ class Settings:
     db: Path
     site: Path
     site_url: str = DEFAULT_SITE_URL
+
+
+def index_paths(db: Path) -> tuple[Path, Path]:
+    """(search index directory, published snapshots root) of a database."""
+    index = Path(os.environ.get("GONGKAI_INDEX") or db.parent / "search-index")
+    published = Path(os.environ.get("GONGKAI_PUBLISHED") or db.parent / "published")
+    return index, published
 
 
 def settings(db: str | Path | None = None) -> Settings:

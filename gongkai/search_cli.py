@@ -12,9 +12,9 @@ from models.codelists import Kind
 
 
 def _paths(cfg) -> tuple[Path, Path]:  # noqa: ANN001
-    from gongkai.serve import paths_for
+    from gongkai.config import index_paths
 
-    return paths_for(cfg.db)
+    return index_paths(cfg.db)
 
 
 def _need_db(cfg) -> None:  # noqa: ANN001

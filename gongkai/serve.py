@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from gongkai.config import index_paths
 from gongkai.schema import area_columns, project_table
 from models.codelists import KIND_LABELS, Kind
 from models.fields import ValueKind
@@ -33,11 +34,6 @@ CONFIG_DIR = ROOT / "datasette"
 DATABASE = "gongkai"
 
 
-def paths_for(db: Path) -> tuple[Path, Path]:
-    """(search index directory, published snapshots root) of a database: beside it, or from the environment."""
-    index = Path(os.environ.get("GONGKAI_INDEX") or db.parent / "search-index")
-    published = Path(os.environ.get("GONGKAI_PUBLISHED") or db.parent / "published")
-    return index, published
 
 
 # -- metadata ---------------------------------------------------------------------------------
@@ -195,7 +191,7 @@ def refresh(db: Path) -> dict[str, Any]:
     from gongkai.publish import publish
     from search_index import update_index
 
-    index_dir, published_root = paths_for(db)
+    index_dir, published_root = index_paths(db)
     idx = update_index(db, index_dir)
     pub = publish(db, published_root)
     return {"index": idx, "index_dir": str(index_dir), "published": str(pub.directory),
@@ -208,7 +204,7 @@ def demo(db: Path, *, serve_now: bool, site_dir: Path | None = None, port: int =
     idx = out["index"]
     print(f"== search index {out['index_dir']}: {idx['mode']} ({idx['documents']} documents, "
           f"{idx['seconds']} s); published {out['published']} ({out['publish_seconds']} s)")
-    index_dir, published_root = paths_for(db)
+    index_dir, published_root = index_paths(db)
     site = site_dir or Path(os.environ.get("GONGKAI_SITE") or db.parent / "site")
     if not serve_now:
         print(f"   serve it with: gongkai --db {db} serve   (or: make serve DB={db})")

@@ -299,6 +299,9 @@ def test_cli_build(fixture_db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "full build" in result.output
     assert (out / "index.html").exists()
+    # the build also brings the search index up to date, beside the database
+    assert "search index" in result.output
+    assert (fixture_db(1).parent / "search-index").is_dir()
     missing = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "build", "--out", str(out)])
     assert missing.exit_code == 1
     assert "does not exist" in missing.output
