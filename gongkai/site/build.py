@@ -1,0 +1,279 @@
+"""``gongkai build``: the store rendered as a static site with feeds, incrementally.
+
+Readers → generators → writers, as in Pelican: :mod:`.reader` queries the store
+(read-only); :mod:`.lists` derives which lists each project and notice version belongs to;
+the page generators in :mod:`.pages` and :mod:`.feeds` render; :mod:`.writer` writes only
+changed bytes. The first build (or any build after the code, the templates, the site URL or
+the database file changed, or with ``full=True``) renders everything; later builds find
+what changed with SQL — notice rows past the last seen rowid, projects whose ``updated_at``
+moved — and re-render only the pages those changes reach.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai.site import downloads as dl
+from gongkai.site import jobs as jobmod
+from gongkai.site.lists import Version, list_has_pages, page_sigs, project_items
+from gongkai.site.reader import connect_ro, data_as_of
+from gongkai.site.sitemap import write_robots, write_sitemaps
+from gongkai.site.state import get_meta, open_state, set_meta
+from gongkai.site.writer import Writer
+from models.codelists import Kind
+
+FORMAT = "1"  # bump when the URL design or the state layout changes
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent.parent
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    mode: str  # "full" or "incremental"
+    files: int = 0  # files produced (rendered) in this build
+    written: int = 0  # of which written because their bytes changed
+    jobs: int = 0
+    seconds: float = 0.0
+    changed_projects: int = 0
+    new_versions: int = 0
+    downloads: list = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (f"{self.mode} build of {self.out}: {self.files:,} files rendered, {self.written:,} written "
+                f"(changed bytes), {self.jobs:,} jobs, {self.seconds:.2f} s")
+
+
+def fingerprint(site_url: str) -> str:
+    """Hash of everything that shapes the output besides the data."""
+    h = hashlib.sha256(f"{FORMAT}\x00{site_url}".encode())
+    files = sorted([*PACKAGE.rglob("*.py"), *(ROOT / "templates").rglob("*"), *(ROOT / "gongkai/locale").rglob("*.po")])
+    for p in files:
+        if p.is_file():
+            h.update(str(p.relative_to(ROOT)).encode() + b"\x00" + p.read_bytes())
+    return h.hexdigest()
+
+
+_VERSION_SQL = ("SELECT project_id, version_id, kind, notice_type, published_at, published_year, province_code,"
+                " region_code, first_seen_at, superseded_at IS NULL FROM notices")
+
+
+def _version(r: tuple) -> Version:
+    return Version(r[1], r[0], r[2], r[3], r[4], r[5], r[6], r[7], r[8], bool(r[9]))
+
+
+def _all_items(conn: sqlite3.Connection) -> Iterator[tuple]:
+    """Items of every project (a merge of three scans ordered by project id)."""
+    versions = conn.execute(_VERSION_SQL + " ORDER BY project_id")
+    parties = conn.execute("SELECT DISTINCT project_id, party_id FROM project_parties ORDER BY project_id, party_id")
+    v_next = next(versions, None)
+    p_next = next(parties, None)
+    for pid, kind, first, sha in conn.execute(
+            "SELECT project_id, kind, first_published_at, compiled_sha256 FROM projects ORDER BY project_id"):
+        vs: list[Version] = []
+        while v_next is not None and v_next[0] < pid:
+            v_next = next(versions, None)
+        while v_next is not None and v_next[0] == pid:
+            vs.append(_version(v_next))
+            v_next = next(versions, None)
+        ps: list[str] = []
+        while p_next is not None and p_next[0] < pid:
+            p_next = next(parties, None)
+        while p_next is not None and p_next[0] == pid:
+            ps.append(p_next[1])
+            p_next = next(parties, None)
+        yield from project_items(pid, kind, first, sha, vs, ps)
+
+
+def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tuple], list[str]]:
+    """Items of some projects, and the version ids of those projects."""
+    rows: list[tuple] = []
+    version_ids: list[str] = []
+    for i in range(0, len(project_ids), 500):
+        chunk = project_ids[i:i + 500]
+        marks = ",".join("?" * len(chunk))
+        vs: dict[str, list[Version]] = {}
+        for r in conn.execute(_VERSION_SQL + f" WHERE project_id IN ({marks})", chunk):  # noqa: S608
+            vs.setdefault(r[0], []).append(_version(r))
+            version_ids.append(r[1])
+        ps: dict[str, list[str]] = {}
+        for pid, party in conn.execute(f"SELECT DISTINCT project_id, party_id FROM project_parties"  # noqa: S608
+                                       f" WHERE project_id IN ({marks})", chunk):
+            ps.setdefault(pid, []).append(party)
+        for pid, kind, first, sha in conn.execute(
+                f"SELECT project_id, kind, first_published_at, compiled_sha256 FROM projects"  # noqa: S608
+                f" WHERE project_id IN ({marks})", chunk):
+            rows += project_items(pid, kind, first, sha, vs.get(pid, []), ps.get(pid, []))
+    return rows, version_ids
+
+
+def _marks_now(conn: sqlite3.Connection) -> dict[str, str]:
+    max_rowid, n = conn.execute("SELECT max(rowid), count(*) FROM notices").fetchone()
+    last_vid = conn.execute("SELECT version_id FROM notices WHERE rowid = ?", (max_rowid,)).fetchone() if max_rowid else None
+    updated = conn.execute("SELECT max(updated_at) FROM projects").fetchone()[0] or ""
+    return {"max_rowid": str(max_rowid or 0), "count": str(n), "last_version": last_vid[0] if last_vid else "",
+            "updated_at": updated}
+
+
+def _can_continue(conn: sqlite3.Connection, meta: dict[str, str], fp: str, db: Path) -> bool:
+    """True when the last build's state describes a prefix of this database."""
+    if meta.get("fingerprint") != fp or meta.get("db") != str(db.resolve()) or "max_rowid" not in meta:
+        return False
+    rowid = int(meta["max_rowid"])
+    row = conn.execute("SELECT version_id FROM notices WHERE rowid = ?", (rowid,)).fetchone() if rowid else None
+    if rowid and (row is None or row[0] != meta["last_version"]):
+        return False  # rows renumbered (VACUUM) or removed: start afresh
+    before = conn.execute("SELECT count(*) FROM notices WHERE rowid <= ?", (rowid,)).fetchone()[0]
+    return str(before) == meta["count"]
+
+
+def _list_jobs(state: sqlite3.Connection, keys: list[str], *, compare: bool) -> tuple[list[tuple], list[tuple]]:
+    """Jobs for the numbered pages whose entries changed, and the new page signatures."""
+    jobs: list[tuple] = []
+    sig_rows: list[tuple] = []
+    for key in keys:
+        if not list_has_pages(key):
+            continue
+        items = state.execute("SELECT item_id, rev FROM items WHERE list_key = ? ORDER BY sort_key, item_id",
+                              (key,)).fetchall()
+        sigs = page_sigs(items) if items else {}
+        old = dict(state.execute("SELECT page, sig FROM pages WHERE list_key = ?", (key,)).fetchall()) if compare else {}
+        for page, sig in sigs.items():
+            if old.get(page) != sig:
+                jobs.append(("page", key, page))
+                sig_rows.append((key, page, sig))
+        if compare:
+            state.execute("DELETE FROM pages WHERE list_key = ? AND page > ?", (key, len(sigs)))
+    return jobs, sig_rows
+
+
+def _head_jobs(keys: list[str]) -> list[tuple]:
+    out = []
+    for key in keys:
+        kind, _sep, rest = key.partition(":")
+        if kind == "kind":
+            out.append(("head", key))
+        elif kind == "region":
+            out.append(("region", rest))
+        elif kind == "party":
+            out.append(("party", rest))
+            out.append(("feed", f"pfeed:{rest}"))
+        if (kind == "kind" and ":" not in rest) or (kind == "region" and rest.endswith("0000")):
+            out.append(("feed", key))
+    return out
+
+
+# Pages that show totals or the "data as of" time: rendered by every build (cheap).
+SINGLETONS: list[tuple] = [("home",), ("stats",), ("static",), ("regions",), ("feed", "all"),
+                           *(("head", f"kind:{k.value}") for k in Kind)]
+
+
+def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: bool = True, workers: int = 2,
+          progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Build (or update) the site in ``out`` from the store ``db``."""
+    started = time.perf_counter()
+    out.mkdir(parents=True, exist_ok=True)
+    conn = connect_ro(db)
+    fp = fingerprint(site_url)
+    state = open_state(out)
+    meta = get_meta(state)
+    incremental = not full and _can_continue(conn, meta, fp, db)
+    if not incremental:  # start the state afresh, keeping what was written (hashes, first-written order)
+        kept = state.execute("SELECT path, sha256, size FROM files ORDER BY rowid").fetchall()
+        state.close()
+        state = open_state(out, fresh=True)
+        state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?)", kept)
+    report = BuildReport(out, "incremental" if incremental else "full")
+    marks = _marks_now(conn)
+    as_of = data_as_of(conn)
+    t = time.perf_counter()
+    state.execute("BEGIN")
+    if incremental:
+        new = conn.execute("SELECT project_id FROM notices WHERE rowid > ?", (int(meta["max_rowid"]),)).fetchall()
+        report.new_versions = len(new)
+        changed = {r[0] for r in new}
+        changed |= {r[0] for r in conn.execute("SELECT project_id FROM projects WHERE updated_at > ?",
+                                               (meta.get("updated_at", ""),))}
+        project_ids = sorted(changed)
+        rows, version_ids = _items_of(conn, project_ids)
+        ids = project_ids + version_ids
+        old: set[tuple[str, str, str]] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks_ = ",".join("?" * len(chunk))
+            old |= set(state.execute(f"SELECT list_key, item_id, rev FROM items WHERE item_id IN ({marks_})",  # noqa: S608
+                                     chunk).fetchall())
+            state.execute(f"DELETE FROM items WHERE item_id IN ({marks_})", chunk)  # noqa: S608
+        state.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?)", rows)
+        new_set = {(r[0], r[3], r[4]) for r in rows}
+        affected = sorted({k for k, _i, _r in old ^ new_set})
+        report.changed_projects = len(project_ids)
+        list_jobs, sig_rows = _list_jobs(state, affected, compare=True)
+        jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
+                + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs + SINGLETONS)
+        known = {p: (s, n) for p, s, n in state.execute("SELECT path, sha256, size FROM files")}
+    else:
+        batch: list[tuple] = []
+        for row in _all_items(conn):
+            batch.append(row)
+            if len(batch) >= 50_000:
+                state.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?)", batch)
+                batch = []
+        state.executemany("INSERT OR REPLACE INTO items VALUES (?,?,?,?,?,?)", batch)
+        keys = [r[0] for r in state.execute("SELECT DISTINCT list_key FROM items ORDER BY list_key")]
+        list_jobs, sig_rows = _list_jobs(state, keys, compare=False)
+        # In storage order (rowid): neighbouring jobs read neighbouring pages of the store.
+        project_ids = [r[0] for r in conn.execute(
+            "SELECT project_id FROM notices GROUP BY project_id ORDER BY min(rowid)")]
+        version_ids = [r[0] for r in conn.execute("SELECT version_id FROM notices ORDER BY rowid")]
+        report.changed_projects, report.new_versions = len(project_ids), len(version_ids)
+        jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
+                + [j for j in _head_jobs(keys) if j not in SINGLETONS] + list_jobs + SINGLETONS)
+        known = {p: (s, n) for p, s, n in state.execute("SELECT path, sha256, size FROM files")}
+    state.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?)", sig_rows)
+    state.execute("COMMIT")
+    report.timings["find changes"] = time.perf_counter() - t
+    report.jobs = len(jobs)
+
+    t = time.perf_counter()
+    if downloads and (not incremental or meta.get("downloads_as_of") != marks["count"] + as_of
+                      or not (out / "downloads" / "SHA256SUMS").exists()):
+        report.downloads = dl.write_downloads(conn, out)
+        downloads_mark = marks["count"] + as_of
+    else:
+        report.downloads = dl.read_manifest(out)
+        downloads_mark = meta.get("downloads_as_of", "")
+    report.timings["downloads"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    setup = jobmod.WorkerSetup(db, out, site_url, as_of, known, report.downloads)
+    written, changed = jobmod.run_all(jobs, setup, state, workers=workers, progress=progress)
+    report.timings["render"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    state.execute("BEGIN")
+    state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?) ON CONFLICT (path) DO UPDATE SET"
+                      " sha256 = excluded.sha256, size = excluded.size", written)
+    extra = Writer(out, known)
+    write_robots(extra, site_url)
+    write_sitemaps(state, extra, site_url)
+    for asset in sorted((ROOT / "templates" / "static").iterdir()):
+        extra.write(f"static/{asset.name}", asset.read_bytes())
+    state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?) ON CONFLICT (path) DO UPDATE SET"
+                      " sha256 = excluded.sha256, size = excluded.size", extra.written)
+    set_meta(state, {**marks, "fingerprint": fp, "db": str(db.resolve()), "as_of": as_of,
+                     "downloads_as_of": downloads_mark})
+    state.execute("COMMIT")
+    report.timings["sitemap and state"] = time.perf_counter() - t
+    report.files = len(written) + len(extra.written)
+    report.written = changed + extra.changed
+    state.close()
+    conn.close()
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,56 @@
+"""The ``gongkai build`` command."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from gongkai.config import Settings
+
+
+@click.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output directory (default: site/, or $GONGKAI_SITE).")
+@click.option("--full", is_flag=True, help="Render every page even when an incremental build is possible.")
+@click.option("--downloads/--no-downloads", default=True, show_default=True,
+              help="Write the bulk downloads (JSONL, CSV, SQLite, SHA256SUMS) when the data changed.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Rendering processes (fork).")
+@click.option("--site-url", default=None, help="Public base URL for feeds and sitemaps (default $GONGKAI_SITE_URL).")
+@click.option("--search/--no-search", default=True, show_default=True,
+              help="Also update the full-text search index (incrementally).")
+@click.pass_obj
+def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers: int, site_url: str | None,
+          search: bool) -> None:
+    """Render the database as a static site with Atom/RSS feeds (zh-CN, and English under en/),
+    and update the search index.
+
+    Only pages whose bytes change are written; the first build renders everything."""
+    from gongkai.site.build import build as run_build
+
+    target = out or cfg.site
+    if not cfg.db.exists():
+        click.echo(f"error: {cfg.db} does not exist: run `gongkai init --db {cfg.db}` and add data first", err=True)
+        sys.exit(1)
+    tty = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if tty:
+            click.echo(f"\rrendering {min(done, total):,}/{total:,}", nl=False, err=True)
+
+    report = run_build(cfg.db, target, site_url=site_url or cfg.site_url, full=full, downloads=downloads,
+                       workers=workers, progress=progress)
+    if tty:
+        click.echo("\r\x1b[K", nl=False, err=True)
+    click.echo(report.summary())
+    click.echo(f"open {target / 'index.html'}")
+    if search:
+        from gongkai.config import index_paths
+        from search_index import update_index
+
+        index_dir, _published = index_paths(cfg.db)
+        out_index = update_index(cfg.db, index_dir)
+        click.echo(f"search index {index_dir}: {out_index['mode']}, {out_index['added']} added,"
+                   f" {out_index['deleted']} deleted, {out_index['documents']} documents")

@@ -1,0 +1,106 @@
+"""Bulk downloads: JSONL and formula-safe CSV per area (gzip, reproducible), a SQLite copy, SHA256SUMS.
+
+The exports reuse :mod:`gongkai.export` (which neutralizes CSV formulas through
+:mod:`gongkai.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
+connection, never by copying a live WAL database. A file is replaced only when its bytes
+change; gzip headers carry no time or name, so the same data gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gongkai.export import export_csv, export_jsonl
+from gongkai.site.paths import safe_join
+from models.codelists import Kind
+
+
+@dataclass
+class _ReadOnlyStore:
+    """What gongkai.export needs of a Store: a connection (here a read-only one)."""
+
+    conn: sqlite3.Connection
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _settle(tmp: Path, target: Path) -> None:
+    """Replace ``target`` by ``tmp`` unless they hold the same bytes (then keep target's mtime)."""
+    if target.exists() and target.stat().st_size == tmp.stat().st_size and _sha256(target) == _sha256(tmp):
+        tmp.unlink()
+        return
+    tmp.replace(target)
+
+
+def write_downloads(conn: sqlite3.Connection, out: Path) -> list[dict[str, Any]]:
+    """Write every download under ``out/downloads/``; return their descriptions (for the page)."""
+    store: Any = _ReadOnlyStore(conn)
+    files: list[tuple[str, str]] = []
+    safe_join(out, "downloads/x").parent.mkdir(parents=True, exist_ok=True)
+    for kind in Kind:
+        for fmt in ("jsonl", "csv"):
+            name = f"gongkai-{kind.value}.{fmt}.gz"
+            target = safe_join(out, f"downloads/{name}")
+            tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+            with tmp.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0,
+                                                      compresslevel=6) as gz:
+                if fmt == "jsonl":
+                    export_jsonl(store, gz, kind.value)
+                else:
+                    text = io.TextIOWrapper(gz, encoding="utf-8", newline="")
+                    export_csv(store, text, kind.value)
+                    text.flush()
+                    text.detach()
+            _settle(tmp, target)
+            what = ("JSONL" if fmt == "jsonl" else "CSV") + f" · {kind.value}"
+            files.append((name, what))
+    target = safe_join(out, "downloads/gongkai.sqlite")
+    tmp = target.with_name(f".gongkai.sqlite.{os.getpid()}.tmp")
+    if tmp.exists():
+        tmp.unlink()
+    conn.execute("PRAGMA query_only=OFF")  # VACUUM INTO writes only the new file; the store stays mode=ro
+    try:
+        conn.execute("VACUUM INTO ?", (str(tmp),))
+    finally:
+        conn.execute("PRAGMA query_only=ON")
+    _settle(tmp, target)
+    files.append(("gongkai.sqlite", "SQLite"))
+    described = []
+    for name, what in files:
+        path = safe_join(out, f"downloads/{name}")
+        described.append({"name": name, "path": f"downloads/{name}", "what": what, "size": path.stat().st_size,
+                          "sha256": _sha256(path)})
+    sums = "".join(f"{d['sha256']}  {d['name']}\n" for d in described).encode()
+    manifest = safe_join(out, "downloads/SHA256SUMS")
+    if not manifest.exists() or manifest.read_bytes() != sums:
+        manifest.write_bytes(sums)
+    return described
+
+
+def read_manifest(out: Path) -> list[dict[str, Any]]:
+    """The downloads described by an existing SHA256SUMS (for builds that skip the downloads)."""
+    manifest = out / "downloads" / "SHA256SUMS"
+    if not manifest.exists():
+        return []
+    described = []
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        sha, _sep, name = line.partition("  ")
+        path = safe_join(out, f"downloads/{name}")
+        if path.exists():
+            what = "SQLite" if name.endswith(".sqlite") else f"{name.split('.')[1].upper()} · {name.split('.')[0][8:]}"
+            described.append({"name": name, "path": f"downloads/{name}", "what": what, "size": path.stat().st_size,
+                              "sha256": sha})
+    return described

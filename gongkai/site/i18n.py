@@ -1,0 +1,117 @@
+"""Interface languages: zh-CN is the source language, English comes from a Babel catalogue.
+
+Message ids are the Chinese interface strings (in templates ``{{ _("首页") }}``, in Python
+:func:`N_` marks them for extraction). The English catalogue is the text file
+``gongkai/locale/en/LC_MESSAGES/messages.po``; it is compiled in memory with Babel at build
+time (no ``.mo`` file is committed or generated). Data values (titles, names, places) are
+never translated: they stay as published. Regenerate the template catalogue with
+``make messages`` after adding strings; ``tests/test_site_i18n.py`` fails when an
+interface string has no English translation.
+"""
+
+from __future__ import annotations
+
+import gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+LANGS = ("zh", "en")
+HTML_LANG = {"zh": "zh-CN", "en": "en"}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+    return message
+
+
+STATUS_LABELS = {
+    "announced": N_("已公告"),
+    "candidates": N_("候选人公示中"),
+    "awarded": N_("已成交"),
+    "contracted": N_("已签合同"),
+    "terminated": N_("已终止"),
+    "other": N_("其他"),
+}
+ROLE_LABELS = {
+    "publisher": N_("发布单位"),
+    "buyer": N_("采购人"),
+    "agent": N_("代理机构"),
+    "winner": N_("中标（成交）人"),
+    "candidate": N_("候选人"),
+    "tenderer": N_("招标人"),
+    "transferor": N_("转让方"),
+    "transferee": N_("受让方"),
+    "land_user": N_("土地使用权人"),
+    "grantor": N_("出让人"),
+}
+# Summary columns of projects_<kind> that are not area fields (see gongkai.schema.area_columns).
+EXTRA_COLUMN_LABELS = {
+    "lot_count": N_("标段（包）数"),
+    "winners": N_("中标（成交）人"),
+    "award_total_fen": N_("中标（成交）金额合计"),
+    "candidate_count": N_("候选人数"),
+}
+
+
+@cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The gettext translations of ``lang`` (zh: the identity)."""
+    if lang == "zh":
+        return gettext.NullTranslations()
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=lang)
+    buf = BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def gettext_for(lang: str):  # noqa: ANN201 - a gettext callable
+    return translations(lang).gettext
+
+
+def kind_label(kind: str, lang: str) -> str:
+    try:
+        zh, en = KIND_LABELS[Kind(kind)]
+    except ValueError:
+        return kind
+    return en if lang == "en" else zh
+
+
+def notice_type_label(ntype: str, lang: str) -> str:
+    try:
+        zh, en = NOTICE_TYPE_LABELS[NoticeType(ntype)]
+    except ValueError:
+        return ntype
+    return en if lang == "en" else zh
+
+
+def status_label(status: str, lang: str) -> str:
+    return gettext_for(lang)(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+def role_label(role: str, lang: str) -> str:
+    return gettext_for(lang)(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def field_label(spec, lang: str) -> str:  # noqa: ANN001 - a models.fields.FieldSpec
+    """A field's label: the Chinese label (with unit), or in English the first clause of its description."""
+    if lang != "en":
+        return spec.label
+    text = spec.description.split(" (")[0].split(". ")[0].rstrip(".")
+    if spec.unit == "元":
+        return f"{text} (CNY)"
+    if spec.unit == "平方米":
+        return f"{text} (m²)"
+    return text
+
+
+def extra_label(column: str, lang: str) -> str:
+    return gettext_for(lang)(EXTRA_COLUMN_LABELS[column]) if column in EXTRA_COLUMN_LABELS else column

@@ -1,0 +1,94 @@
+"""Party pages (totals by year and area, top counterparts, projects, feed) and region pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gongkai.site import paths, reader
+from gongkai.site.pages.context import Ctx
+from gongkai.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
+from models.codelists import Kind, NoticeType
+from models.normalize.regions import children, provinces, region_by_code
+
+
+def render_party(ctx: Ctx, party_id: str) -> None:
+    party = reader.party(ctx.conn, party_id)
+    if party is None:
+        return
+    key = f"party:{party_id}"
+    total = count(ctx, key)
+    rows = entries(ctx, key, newest(ctx, key))
+    feed = feed_paths(f"pfeed:{party_id}")
+    assert feed is not None
+    for c in party["counterparts"]:
+        c["href"] = paths.party(c["party_id"])
+
+    def make(lang: str) -> dict[str, Any]:
+        return {"party": party, "entries": rows, "total": total, "pager": head_pager(key, total, lang), "feed": feed}
+
+    ctx.page("party.html", head_path(key), make, feeds=[(party["name"], *feed)])
+
+
+def _facets(ctx: Ctx, key: str) -> dict[tuple[str, str], int]:
+    out: dict[tuple[str, str], int] = {}
+    for facet, n in ctx.state.execute("SELECT facet, count(*) FROM items WHERE list_key = ? AND rev = 'c'"
+                                      " GROUP BY facet", (key,)):
+        kind, ntype, _rev = facet.split("|")
+        out[(kind, ntype)] = n
+    return out
+
+
+def render_region(ctx: Ctx, code: str) -> None:
+    key = f"region:{code}"
+    total = count(ctx, key)
+    if not total:
+        return
+    region = region_by_code(code)
+    facets = _facets(ctx, key)
+    types = [t.value for t in NoticeType if any(k[1] == t.value for k in facets)]
+    totals = []
+    for kind in Kind:
+        row = [facets.get((kind.value, t), 0) for t in types]
+        if sum(row):
+            totals.append((kind.value, row, sum(row)))
+    child_keys = []
+    if region is not None and region.level != "county":
+        child_keys = [(c.name, f"region:{c.code}") for c in children(code)]
+    child_counts = []
+    for name, ck in child_keys:
+        n = count(ctx, ck)
+        if n:
+            child_counts.append((name, head_path(ck), n))
+    crumbs = []
+    if region is not None:
+        for c in (region.province_code, region.prefecture_code):
+            if c and c != code:
+                crumbs.append((region_name(c), head_path(f"region:{c}")))
+    rows = entries(ctx, key, newest(ctx, key))
+    feed = feed_paths(key)
+    info = {"code": code, "name": region.full_name if region else code}
+
+    def make(lang: str) -> dict[str, Any]:
+        return {"region": info, "types": types, "totals": totals, "children": child_counts, "crumbs": crumbs,
+                "entries": rows, "total": total, "pager": head_pager(key, total, lang), "feed": feed}
+
+    ctx.page("region.html", head_path(key), make, feeds=[(info["name"], *feed)] if feed else None)
+
+
+def render_regions_index(ctx: Ctx) -> None:
+    provs = []
+    for r in provinces():
+        n = count(ctx, f"region:{r.code}")
+        if n:
+            provs.append((r.name, head_path(f"region:{r.code}"), n))
+    ctx.page("regions.html", "region/index.html", lambda lang: {"provinces": provs})
+
+
+def party_ids(ctx: Ctx) -> list[str]:
+    return [r[0] for r in ctx.state.execute("SELECT DISTINCT substr(list_key, 7) FROM items"
+                                            " WHERE list_key > 'party:' AND list_key < 'party;' ORDER BY 1")]
+
+
+def region_codes(ctx: Ctx) -> list[str]:
+    return [r[0] for r in ctx.state.execute("SELECT DISTINCT substr(list_key, 8) FROM items"
+                                            " WHERE list_key > 'region:' AND list_key < 'region;' ORDER BY 1")]

@@ -1,0 +1,221 @@
+"""Reading the store for the site: a read-only connection and the queries each page needs.
+
+The store is the input and is never written: the connection is opened with ``mode=ro``.
+Rows become plain dicts (cheap to build in worker processes, never pickled across).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from gongkai.schema import area_columns, project_table
+from models.codelists import Kind
+
+NOTICE_COLS = (
+    "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",
+    "published_year", "region_code", "region_name", "province_code", "project_no", "project_name", "notice_no",
+    "corrects", "original_url", "body", "fields", "raw", "flags", "content_sha256", "first_seen_at", "superseded_at",
+)
+SUMMARY_COLS = ("version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "published_at",
+                "region_name", "first_seen_at", "superseded_at")
+PROJECT_COLS = ("project_id", "kind", "title", "status", "amended", "region_code", "region_name", "province_code",
+                "project_no", "publisher", "first_published_at", "last_published_at", "first_year", "notice_count",
+                "correction_count", "compiled_sha256", "updated_at")
+
+
+def connect_ro(db: Path) -> sqlite3.Connection:
+    """A read-only connection to the store (``mode=ro``: the build can never write to it)."""
+    if not Path(db).exists():
+        raise FileNotFoundError(f"{db} does not exist")
+    conn = sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    conn.execute("PRAGMA query_only=ON")
+    conn.execute("PRAGMA cache_size=-131072")
+    return conn
+
+
+def _dicts(cur: sqlite3.Cursor, cols: tuple[str, ...]) -> list[dict[str, Any]]:
+    return [dict(zip(cols, row, strict=True)) for row in cur]
+
+
+def _cols(cols: tuple[str, ...]) -> str:
+    return ", ".join(cols)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def data_as_of(conn: sqlite3.Connection) -> str:
+    """The latest time the data changed (the newest first_seen_at), for 'data as of' lines."""
+    row = conn.execute("SELECT max(first_seen_at) FROM notices").fetchone()
+    return row[0] or ""
+
+
+def notice(conn: sqlite3.Connection, version_id: str) -> dict[str, Any] | None:
+    rows = _dicts(conn.execute(f"SELECT {_cols(NOTICE_COLS)} FROM notices WHERE version_id = ?",  # noqa: S608
+                               (version_id,)), NOTICE_COLS)
+    if not rows:
+        return None
+    n = rows[0]
+    for key in ("fields", "raw", "flags"):
+        n[key] = orjson.loads(n[key]) if n[key] else {}
+    n["sources"] = sources(conn, [version_id]).get(version_id, [])
+    # version ids are '{notice_id}-v{n}': a primary-key range finds them (notice_id alone has no index)
+    nid = n["notice_id"]
+    n["versions"] = _dicts(conn.execute(
+        "SELECT version_id, version, first_seen_at, superseded_at FROM notices"
+        " WHERE version_id > ? AND version_id < ? AND notice_id = ? ORDER BY version",
+        (f"{nid}-v", f"{nid}-w", nid)), ("version_id", "version", "first_seen_at", "superseded_at"))
+    p = conn.execute("SELECT title, status FROM projects WHERE project_id = ?", (n["project_id"],)).fetchone()
+    n["project_title"], n["project_status"] = p if p else (None, None)
+    return n
+
+
+def sources(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    cols = ("version_id", "platform", "url", "fetched_at", "raw_sha256", "parser_version", "http_status", "location")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for i in range(0, len(version_ids), 500):
+        chunk = version_ids[i:i + 500]
+        for s in _dicts(conn.execute(
+                f"SELECT {_cols(cols)} FROM notice_sources WHERE version_id IN ({_marks(len(chunk))})"  # noqa: S608
+                " ORDER BY version_id, fetched_at, platform, url, location", chunk), cols):
+            out.setdefault(s["version_id"], []).append(s)
+    return out
+
+
+def project(conn: sqlite3.Connection, project_id: str) -> dict[str, Any] | None:
+    rows = _dicts(conn.execute(f"SELECT {_cols(PROJECT_COLS)} FROM projects WHERE project_id = ?",  # noqa: S608
+                               (project_id,)), PROJECT_COLS)
+    if not rows:
+        return None
+    p = rows[0]
+    kind = Kind(p["kind"])
+    cols = [c for c, _t, _s in area_columns(kind)]
+    row = conn.execute(f"SELECT {', '.join(cols)} FROM {project_table(kind)} WHERE project_id = ?",  # noqa: S608
+                       (project_id,)).fetchone()
+    p["typed"] = [(c, s, v) for (c, _t, s), v in zip(area_columns(kind), row or [None] * len(cols), strict=True)]
+    p["parties"] = _dicts(conn.execute(
+        "SELECT pp.role, pp.party_id, pp.name, pp.lot, pp.rank, pp.amount_fen, pa.uscc FROM project_parties pp"
+        " LEFT JOIN parties pa USING (party_id) WHERE pp.project_id = ? ORDER BY pp.role, pp.lot, pp.rank, pp.name",
+        (project_id,)), ("role", "party_id", "name", "lot", "rank", "amount_fen", "uscc"))
+    versions = _dicts(conn.execute(
+        f"SELECT {_cols(NOTICE_COLS)} FROM notices WHERE project_id = ?"  # noqa: S608
+        " ORDER BY published_at, notice_id, version", (project_id,)), NOTICE_COLS)
+    for v in versions:
+        for key in ("fields", "raw", "flags"):
+            v[key] = orjson.loads(v[key]) if v[key] else {}
+    srcs = sources(conn, [v["version_id"] for v in versions])
+    for v in versions:
+        v["sources"] = srcs.get(v["version_id"], [])
+    p["versions"] = versions
+    return p
+
+
+def notice_summaries(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(version_ids), 500):
+        chunk = version_ids[i:i + 500]
+        for r in _dicts(conn.execute(f"SELECT {_cols(SUMMARY_COLS)} FROM notices"  # noqa: S608
+                                     f" WHERE version_id IN ({_marks(len(chunk))})", chunk), SUMMARY_COLS):
+            out[r["version_id"]] = r
+    return out
+
+
+def project_summaries(conn: sqlite3.Connection, project_ids: list[str], party_id: str | None = None
+                      ) -> dict[str, dict[str, Any]]:
+    cols = ("project_id", "kind", "title", "status", "region_name", "first_published_at", "last_published_at")
+    out: dict[str, dict[str, Any]] = {}
+    for i in range(0, len(project_ids), 500):
+        chunk = project_ids[i:i + 500]
+        for r in _dicts(conn.execute(f"SELECT {_cols(cols)} FROM projects"  # noqa: S608
+                                     f" WHERE project_id IN ({_marks(len(chunk))})", chunk), cols):
+            r["roles"] = []
+            out[r["project_id"]] = r
+        if party_id:
+            for pid, role, amount in conn.execute(
+                    f"SELECT project_id, role, amount_fen FROM project_parties WHERE party_id = ?"  # noqa: S608
+                    f" AND project_id IN ({_marks(len(chunk))}) ORDER BY role, lot, rank", [party_id, *chunk]):
+                if pid in out:
+                    out[pid]["roles"].append((role, amount))
+    return out
+
+
+def party(conn: sqlite3.Connection, party_id: str) -> dict[str, Any] | None:
+    row = conn.execute("SELECT party_id, name, uscc, first_seen_at FROM parties WHERE party_id = ?",
+                       (party_id,)).fetchone()
+    if row is None:
+        return None
+    p = dict(zip(("party_id", "name", "uscc", "first_seen_at"), row, strict=True))
+    p["names"] = [r[0] for r in conn.execute(
+        "SELECT name FROM project_parties WHERE party_id = ? GROUP BY name ORDER BY count(*) DESC, name LIMIT 20",
+        (party_id,))]
+    p["totals"] = _dicts(conn.execute(
+        "SELECT pr.first_year, pr.kind, pp.role, count(DISTINCT pp.project_id), sum(pp.amount_fen)"
+        " FROM project_parties pp JOIN projects pr USING (project_id) WHERE pp.party_id = ?"
+        " GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2, 3", (party_id,)),
+        ("year", "kind", "role", "projects", "amount_fen"))
+    p["counterparts"] = _dicts(conn.execute(
+        "SELECT o.party_id, o.name, o.role, count(DISTINCT o.project_id) AS n, sum(o.amount_fen)"
+        " FROM project_parties me JOIN project_parties o ON o.project_id = me.project_id AND o.party_id != me.party_id"
+        " WHERE me.party_id = ? AND o.role != 'publisher' GROUP BY o.party_id, o.role"
+        " ORDER BY n DESC, o.party_id, o.role LIMIT 15", (party_id,)),
+        ("party_id", "name", "role", "projects", "amount_fen"))
+    return p
+
+
+def freshness(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """Per source platform: notices read, first and latest fetch."""
+    return _dicts(conn.execute(
+        "SELECT platform, count(DISTINCT version_id), min(fetched_at), max(fetched_at) FROM notice_sources"
+        " GROUP BY platform ORDER BY max(fetched_at) DESC, platform"), ("platform", "versions", "first", "latest"))
+
+
+def current_breakdown(conn: sqlite3.Connection) -> list[tuple]:
+    """(month, kind, notice_type, province_code, count) of current versions: one scan for every total."""
+    return conn.execute("SELECT published_month, kind, notice_type, province_code, count(*) FROM notices"
+                        " WHERE superseded_at IS NULL GROUP BY 1, 2, 3, 4").fetchall()
+
+
+def counts(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> dict[str, Any]:
+    q = conn.execute
+    rows = breakdown if breakdown is not None else current_breakdown(conn)
+    return {
+        "notices": sum(r[4] for r in rows),
+        "versions": q("SELECT count(*) FROM notices").fetchone()[0],
+        "projects": q("SELECT count(*) FROM projects").fetchone()[0],
+        "parties": q("SELECT count(*) FROM parties").fetchone()[0],
+        "by_kind": dict(q("SELECT kind, count(*) FROM projects GROUP BY kind ORDER BY kind").fetchall()),
+    }
+
+
+def stats(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> dict[str, Any]:
+    """Aggregates for the statistics page (current notice versions; amounts from compiled projects)."""
+    q = conn.execute
+    award_cols = {
+        Kind.land: "price_fen", Kind.mining: "deal_price_fen", Kind.procurement: "award_total_fen",
+        Kind.state_asset: "deal_price_fen", Kind.tender: "award_total_fen",
+    }
+    amounts = []
+    for kind, col in award_cols.items():
+        for year, n, total in q(f"SELECT p.first_year, count({col}), sum({col}) FROM projects p"  # noqa: S608
+                                f" JOIN {project_table(kind)} k USING (project_id) GROUP BY 1 ORDER BY 1"):
+            amounts.append({"kind": kind.value, "year": year, "awarded": n, "total_fen": total or 0})
+    rows = breakdown if breakdown is not None else current_breakdown(conn)
+    by_month: dict[tuple[str, str], int] = {}
+    by_type: dict[str, int] = {}
+    by_province: dict[str, int] = {}
+    for month, kind, ntype, province, n in rows:
+        by_month[(month, kind)] = by_month.get((month, kind), 0) + n
+        by_type[ntype] = by_type.get(ntype, 0) + n
+        by_province[province] = by_province.get(province, 0) + n
+    return {
+        "by_month": sorted((m, k, n) for (m, k), n in by_month.items()),
+        "by_type": sorted(by_type.items(), key=lambda x: (-x[1], x[0])),
+        "by_status": q("SELECT status, count(*) FROM projects GROUP BY 1 ORDER BY 2 DESC, 1").fetchall(),
+        "by_province": sorted(by_province.items(), key=lambda x: (-x[1], x[0] or "")),
+        "amounts": amounts,
+    }
