@@ -74,7 +74,7 @@ def test_real_samples_become_the_expected_notices():
     assert notice["notice_type"] == "correction"
     assert notice["project_no"] == "11010226210200025327-XM001"  # U+3000 padding gone
     assert notice["corrects"].startswith("http://www.ccgp-beijing.gov.cn/")
-    empty = json.loads((replay.GOLDEN / "ocds" / "real-py_dncp_record_package_283826_EMPTY.expected.json")
+    empty = json.loads((replay.GOLDEN / "ocds" / "real-py-dncp-empty.expected.json")
                        .read_text(encoding="utf-8"))
     assert empty == [{"error": {"field": None, "location": None, "reason": "empty body (HTTP 200 with no content)",
                                 "url": "https://example.org/py_dncp_record_package_283826_EMPTY.json", "value": None}}]
