@@ -52,7 +52,7 @@ bench: $(STAMP) ## benchmarks, printed as ratios to baselines measured in the sa
 clean: ## remove generated state (database, site, demo files)
 	rm -rf var site bench-results
 
-# Targets of later pipeline stages (each block added with its stage):
+# Targets of the pipeline stages after submission: collect, site, search.
 BASE_URL ?=
 PORT ?= 8790
 collect: $(STAMP) ## crawl the sources into $(DB): make collect [SPIDERS="ggzy ccgp"] [BASE_URL=http://127.0.0.1:8790]
@@ -68,7 +68,6 @@ scrapyd-deploy: $(STAMP) ## deploy the spiders to the Scrapyd target of scrapy.c
 	$(BIN)/python -m collectors.deploy $(or $(TARGET),local)
 
 .PHONY: collect portal golden-collect scrapyd-deploy
-# [make: site]
 SITE ?= site
 .PHONY: build golden messages test-browser
 build: $(STAMP) ## render the database (DB=…) as the static site and feeds in SITE=site/ (incremental)
@@ -82,7 +81,6 @@ messages: $(STAMP) ## extract interface strings into the English catalogue (fail
 
 test-browser: $(STAMP) ## browser tests in headless Chromium (/usr/bin/chromium): console, links, axe, 320 px
 	$(PYTEST) -q -m browser
-# [make: search]
 SERVE_PORT ?= 8001
 .PHONY: index publish serve datasette-metadata
 index: $(STAMP) ## update the search index of DB (incremental; a full build the first time)

@@ -10,6 +10,12 @@ Benchmarks (``python -m gongkai.bench [NAME …] [--rows N] [--repeat R]``):
   process: parse + validate + normalize + store + compile projects), against the floor of
   ``csv.reader`` plus one ``executemany`` of the same rows as text into one table (WAL,
   ``synchronous=OFF``, one transaction). Targets: ≥ 15,000 notices/s, ratio ≥ 0.10.
+- ``collect`` (collectors/bench.py): a crawl of ≥ 5,000 detail pages of the imitation portal,
+  pages/s end to end, against the same crawl with a pipeline that drops items.
+- ``site`` (gongkai/site/bench.py): a full build of an N-notice database against raw writes of
+  the same bytes, an incremental build after 100 new notices, feeds of 1,000 items.
+- ``search`` (search_index/bench.py): index build, incremental update and query latency against
+  SQLite FTS5 over the same corpus; Datasette row and faceted table pages.
 """
 
 from __future__ import annotations

@@ -204,18 +204,13 @@ def generate(out: Path, seed: int, projects: int, rows: int) -> None:
         click.echo(f"{item.path}\t{item.kind}\t{item.agency}\t{item.rows} rows" + ("\t(has invalid rows)" if item.invalid else ""))
 
 
-# Commands of later pipeline stages live in their own modules and are registered here,
-# one line each (collect/portal, build, search/serve).
+# Commands of the later pipeline stages live in their own modules (imported at the end so
+# that they can use this module's helpers).
 from gongkai.collect_cli import collect, portal  # noqa: E402
-
-cli.add_command(collect)
-cli.add_command(portal)
+from gongkai.search_cli import index, publish, search, serve  # noqa: E402
 from gongkai.site.commands import build  # noqa: E402
 
-cli.add_command(build)
-from gongkai.search_cli import index, publish, search, serve  # noqa: E402  # [register: search]
-
-for _command in (index, search, publish, serve):
+for _command in (collect, portal, build, index, search, publish, serve):
     cli.add_command(_command)
 
 

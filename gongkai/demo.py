@@ -54,13 +54,13 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
     print("== what the database holds")
     print(format_stats(stats(store)))
     store.close()
-    # [demo: site]  (build the static site and feeds)
+    # build the static site and feeds beside the demo database
     from gongkai.config import settings
     from gongkai.site.build import build as build_site
 
     site_report = build_site(db, db.parent / "site", site_url=settings().site_url)
     print(f"== site: {site_report.summary()}\n   open {db.parent / 'site' / 'index.html'}")
-    from gongkai.serve import demo as serve_demo  # [demo: search]
+    from gongkai.serve import demo as serve_demo  # index, publish, and serve when asked
 
     serve_demo(db, serve_now=serve)
     return 1 if unexpected else 0
