@@ -9,6 +9,7 @@ prints what was stored. Later stages (crawl, build, serve) hook in here.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
     db.parent.mkdir(parents=True, exist_ok=True)
     for old in db.parent.glob(db.name + "*"):
         old.unlink()
+    for state in ("raw", "search-index"):  # derived from the old database: start them afresh too
+        shutil.rmtree(db.parent / state, ignore_errors=True)
     store = Store(db)
     store.init()
     print(f"== database {db}")
