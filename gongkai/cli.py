@@ -46,7 +46,7 @@ def fail(message: str) -> None:
 
 def open_store(db: Path, *, must_exist: bool = True) -> Store:
     if must_exist and not db.exists():
-        fail(f"{db} does not exist: run `gongkai init --db {db}` first")
+        fail(f"{db} does not exist: run `gongkai --db {db} init` first")
     db.parent.mkdir(parents=True, exist_ok=True)
     store = Store(db)
     if must_exist:

@@ -2,8 +2,10 @@
 
 Creates the database, generates the seeded demo submissions (all five areas, with
 corrections, terminations, cross-platform duplicates and some invalid files), submits
-each file as an agency would (invalid files are refused whole, with their report), and
-prints what was stored. Later stages (crawl, build, serve) hook in here.
+each file as an agency would (invalid files are refused whole, with their report), starts
+the imitation portal and crawls it with every spider, prints what was stored, builds the
+site and feeds, updates the search index, publishes a checked snapshot and (unless
+``--serve 0``) serves Datasette, the site and search.
 """
 
 from __future__ import annotations
@@ -61,11 +63,12 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
     from gongkai.config import settings
     from gongkai.site.build import build as build_site
 
-    site_report = build_site(db, db.parent / "site", site_url=settings().site_url)
-    print(f"== site: {site_report.summary()}\n   open {db.parent / 'site' / 'index.html'}")
+    site = db.parent / "site"
+    site_report = build_site(db, site, site_url=settings().site_url)
+    print(f"== site: {site_report.summary()}\n   open {site / 'index.html'}")
     from gongkai.serve import demo as serve_demo  # index, publish, and serve when asked
 
-    serve_demo(db, serve_now=serve)
+    serve_demo(db, serve_now=serve, site_dir=site)
     return 1 if unexpected else 0
 
 

@@ -19,7 +19,7 @@ def _paths(cfg) -> tuple[Path, Path]:  # noqa: ANN001
 
 def _need_db(cfg) -> None:  # noqa: ANN001
     if not cfg.db.exists():
-        click.echo(f"error: {cfg.db} does not exist: run `gongkai init --db {cfg.db}` first", err=True)
+        click.echo(f"error: {cfg.db} does not exist: run `gongkai --db {cfg.db} init` first", err=True)
         sys.exit(1)
 
 

@@ -205,9 +205,9 @@ def demo(db: Path, *, serve_now: bool, site_dir: Path | None = None, port: int =
     print(f"== search index {out['index_dir']}: {idx['mode']} ({idx['documents']} documents, "
           f"{idx['seconds']} s); published {out['published']} ({out['publish_seconds']} s)")
     index_dir, published_root = index_paths(db)
-    site = site_dir or Path(os.environ.get("GONGKAI_SITE") or db.parent / "site")
+    site = site_dir or db.parent / "site"
     if not serve_now:
-        print(f"   serve it with: gongkai --db {db} serve   (or: make serve DB={db})")
+        print(f"   serve it with: gongkai --db {db} serve --site {site}   (or: make serve DB={db} SITE={site})")
         return
     print("== serving (Ctrl-C to stop)")
     serve(published_root, site_dir=site, index_dir=index_dir, port=port)

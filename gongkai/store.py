@@ -281,7 +281,7 @@ class Store:
     def check(self) -> None:
         """Raise StoreError unless the database has our schema."""
         if not self.db["meta"].exists():
-            raise StoreError(f"{self.path} is not initialized: run `gongkai init --db {self.path}`")
+            raise StoreError(f"{self.path} is not initialized: run `gongkai --db {self.path} init`")
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")

@@ -19,6 +19,7 @@ from gongkai.schema import area_columns, project_table
 from models.codelists import Kind
 from models.fields import ValueKind, specs_of
 from models.kinds import AREA_MODELS
+from models.normalize.amounts import yuan_to_fen
 from search_index.engine import Document
 from search_index.fold import fold
 
@@ -60,7 +61,7 @@ def _fen(value: Any) -> int | None:
         return None
     if not d.is_finite() or d < 0:
         return None
-    return int((d * 100).to_integral_value())
+    return yuan_to_fen(d)  # the store's exact conversion (sub-fen values are never stored)
 
 
 def ids_in(text: str) -> list[str]:

@@ -19,7 +19,10 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from gongkai.config import settings
+from gongkai.site.feeds import tag_base
 from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+from models.normalize.text import strip_invisible
 from search_index.engine import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult
 from search_index.highlight import to_html, to_text
 from search_index.links import datasette_url, site_url
@@ -27,8 +30,6 @@ from search_index.query import MAX_QUERY_CHARS, QueryError, parse
 
 ARGS = ("q", "kind", "region", "type", "doctype", "year", "sort", "page", "size")
 _CODE = re.compile(r"^\d{6}$")
-_XML_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-FEED_ID_BASE = "tag:gongkai.example,2026:"  # tag: URIs (stable atom:id; RFC 4151)
 
 
 def _region_codes(values: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -205,7 +206,7 @@ def error_json(message: str, status: int = 400) -> dict[str, Any]:
 
 
 def _xml(text: str) -> str:
-    return _XML_BAD.sub("", text or "")
+    return strip_invisible(text or "")
 
 
 def atom_feed(res: SearchResult, req: SearchRequest, origin: str) -> bytes:
@@ -214,7 +215,8 @@ def atom_feed(res: SearchResult, req: SearchRequest, origin: str) -> bytes:
 
     fg = FeedGenerator()
     canonical = url("/-/search", req, sort=None, page=None, size=None)
-    fg.id(FEED_ID_BASE + "search?" + canonical.partition("?")[2])
+    id_base = tag_base(settings().site_url)  # the site's naming authority (stable atom:ids, RFC 4151)
+    fg.id(id_base + "search?" + canonical.partition("?")[2])
     fg.title(_xml(f"公开 Gongkai 搜索：{res.query}"))
     fg.link(href=origin + canonical, rel="alternate", type="text/html")
     fg.link(href=origin + url("/-/search.atom", req, sort=None, page=None, size=None), rel="self",
@@ -224,7 +226,7 @@ def atom_feed(res: SearchResult, req: SearchRequest, origin: str) -> bytes:
     newest = None
     for h in reversed(res.hits):  # feedgen prepends: add oldest first so the feed reads newest first
         fe = fg.add_entry()
-        fe.id(FEED_ID_BASE + h.key)
+        fe.id(id_base + h.key)
         fe.title(_xml(h.title))
         fe.link(href=origin + site_url(h.doctype, h.id, h.version_id), rel="alternate", type="text/html")
         when = datetime.fromisoformat(h.published_at)

@@ -305,3 +305,23 @@ def test_cli_build(fixture_db, tmp_path):
     missing = CliRunner().invoke(cli, ["--db", str(tmp_path / "none.db"), "build", "--out", str(out)])
     assert missing.exit_code == 1
     assert "does not exist" in missing.output
+
+
+def test_incremental_build_shows_a_new_source_of_an_unchanged_notice(tmp_path, monkeypatch):
+    db = tmp_path / "src.db"
+    store = Store(db)
+    store.init()
+    first = batch_one()[0]
+    ingest(store, [first], SEEN[0], monkeypatch)
+    out = tmp_path / "site"
+    build(db, out, site_url=SITE_URL, workers=1, downloads=False)
+    copy = first.model_copy(update={"source": first.source.model_copy(
+        update={"platform": "第二平台", "url": "https://second.example.cn/n/1.html"})})
+    ingest(store, [copy], SEEN[1], monkeypatch)
+    assert store.conn.execute("SELECT count(*) FROM notices").fetchone()[0] == 1  # same notice, one more source
+    store.close()
+    report = build(db, out, site_url=SITE_URL, workers=1, downloads=False)
+    assert report.mode == "incremental"
+    pages = [p for p in out.glob("project/*.html")] + [p for p in out.glob("notice/*.html")]
+    assert pages
+    assert all("第二平台" in p.read_text(encoding="utf-8") for p in pages)

@@ -117,8 +117,10 @@ def _marks_now(conn: sqlite3.Connection) -> dict[str, str]:
     max_rowid, n = conn.execute("SELECT max(rowid), count(*) FROM notices").fetchone()
     last_vid = conn.execute("SELECT version_id FROM notices WHERE rowid = ?", (max_rowid,)).fetchone() if max_rowid else None
     updated = conn.execute("SELECT max(updated_at) FROM projects").fetchone()[0] or ""
+    # A copy of a notice from another platform adds only a notice_sources row: track it too.
+    sources = conn.execute("SELECT max(rowid) FROM notice_sources").fetchone()[0] or 0
     return {"max_rowid": str(max_rowid or 0), "count": str(n), "last_version": last_vid[0] if last_vid else "",
-            "updated_at": updated}
+            "updated_at": updated, "max_source_rowid": str(sources)}
 
 
 def _can_continue(conn: sqlite3.Connection, meta: dict[str, str], fp: str, db: Path) -> bool:
@@ -200,6 +202,9 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
         changed = {r[0] for r in new}
         changed |= {r[0] for r in conn.execute("SELECT project_id FROM projects WHERE updated_at > ?",
                                                (meta.get("updated_at", ""),))}
+        changed |= {r[0] for r in conn.execute(
+            "SELECT DISTINCT n.project_id FROM notice_sources s JOIN notices n USING (version_id) WHERE s.rowid > ?",
+            (int(meta.get("max_source_rowid", "0")),))}
         project_ids = sorted(changed)
         rows, version_ids = _items_of(conn, project_ids)
         ids = project_ids + version_ids
@@ -242,10 +247,11 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
     report.jobs = len(jobs)
 
     t = time.perf_counter()
-    if downloads and (not incremental or meta.get("downloads_as_of") != marks["count"] + as_of
+    data_mark = f"{marks['count']}/{marks['max_source_rowid']}/{as_of}"
+    if downloads and (not incremental or meta.get("downloads_as_of") != data_mark
                       or not (out / "downloads" / "SHA256SUMS").exists()):
         report.downloads = dl.write_downloads(conn, out)
-        downloads_mark = marks["count"] + as_of
+        downloads_mark = data_mark
     else:
         report.downloads = dl.read_manifest(out)
         downloads_mark = meta.get("downloads_as_of", "")

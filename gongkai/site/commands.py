@@ -32,7 +32,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
 
     target = out or cfg.site
     if not cfg.db.exists():
-        click.echo(f"error: {cfg.db} does not exist: run `gongkai init --db {cfg.db}` and add data first", err=True)
+        click.echo(f"error: {cfg.db} does not exist: run `gongkai --db {cfg.db} init` and add data first", err=True)
         sys.exit(1)
     tty = sys.stderr.isatty()
 

@@ -11,10 +11,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
-# Characters XML 1.0 forbids (lxml raises on them, ckan/ckan#6371), plus the bidi overrides
-# and isolates that can reorder displayed text (U+202A–U+202E, U+2066–U+2069).
-_XML_ILLEGAL = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+from models.normalize.text import strip_invisible
+
 _WAN = Decimal(10_000)
 
 
@@ -22,7 +20,9 @@ def clean(value: Any) -> str:
     """Text safe for XML and display: control characters and bidi overrides removed."""
     if value is None:
         return ""
-    return _BIDI.sub("", _XML_ILLEGAL.sub("", str(value)))
+    # XML-forbidden characters (lxml raises on them, ckan/ckan#6371) and bidi overrides that
+    # can reorder displayed text: the same rule the normalizers apply at the boundary.
+    return strip_invisible(str(value))
 
 
 def http_url(value: Any) -> str | None:

@@ -35,6 +35,12 @@ _PLACEHOLDERS = frozenset(
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
+def strip_invisible(s: str) -> str:
+    """Only remove invisible noise and what XML 1.0 forbids (controls, zero-width, BOM, bidi
+    overrides, surrogates, U+FFFE/U+FFFF); nothing else changes. For output (pages, feeds)."""
+    return _STRIP_RE.sub("", s)
+
+
 def clean_text(s: str | None) -> str:
     """Make text safe to store and to put in XML 1.0, keeping its line structure.
 
