@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP) ## create .venv and install the project with its development tools
 
-demo: $(STAMP) ## generate the embedded demo data, submit it, and show what was stored (SERVE=0: unattended)
+demo: $(STAMP) ## the whole pipeline on the embedded demo data: submit, crawl, build, index, publish, serve (SERVE=0: unattended)
 	$(BIN)/python -m gongkai.demo --db $(DEMO_DB) --serve $(SERVE)
 
 submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [DRY_RUN=1]
@@ -31,10 +31,10 @@ submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="�
 	@test -f $(DB) || $(BIN)/gongkai --db $(DB) init
 	$(BIN)/gongkai --db $(DB) submit "$(FILE)" --kind "$(KIND)" --agency "$(AGENCY)" $(if $(MAP),--map "$(MAP)") $(if $(DRY_RUN),--dry-run)
 
-test: $(STAMP) ## the default suite (fast; slow, browser and fuzz tests excluded)
+test: $(STAMP) ## the default suite (fast; slow and browser tests excluded)
 	$(PYTEST) -n 2 -q
 
-test-slow: $(STAMP) ## slow tests only (crash/kill suite, big files)
+test-slow: $(STAMP) ## slow tests only (100k-row generation and other long runs)
 	$(PYTEST) -q -m slow
 
 test-all: $(STAMP) ## every test

@@ -11,7 +11,7 @@ or from the spider argument ``db`` (Scrapyd: ``curl …/schedule.json -d db=/pat
 
 from __future__ import annotations
 
-import os
+from gongkai.config import settings as gongkai_settings
 
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["collectors.spiders"]
@@ -78,7 +78,7 @@ ITEM_PIPELINES = {
 # Notices per store transaction (ours): large enough to amortize the commit, small enough to
 # lose little on a crash (baselines.md §2, target T3: never per-row commits).
 GONGKAI_BATCH_SIZE = 500
-GONGKAI_DB = os.environ.get("GONGKAI_DB", "var/gongkai.db")
+GONGKAI_DB = str(gongkai_settings().db)  # the one configuration: $GONGKAI_DB or var/gongkai.db
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

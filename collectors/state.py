@@ -17,6 +17,8 @@ from typing import Any
 
 import orjson
 
+from gongkai.store import connect_ro
+
 
 def fingerprint(entry: Any) -> str:
     """sha256 (16 hex digits) of a list entry's canonical JSON."""
@@ -27,7 +29,7 @@ def load(db: Path, spider: str) -> dict[str, str]:
     """url → fingerprint of the detail pages ``spider`` stored before (empty for a new database)."""
     if not Path(db).exists():
         return {}
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    conn = connect_ro(db)
     try:
         return dict(conn.execute("SELECT url, fingerprint FROM crawl_state WHERE spider = ?", (spider,)))
     except sqlite3.OperationalError:  # a database from before crawl_state

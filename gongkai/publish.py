@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -30,15 +29,16 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from gongkai.schema import PUBLISH_INDEXES
+from gongkai.store import connect_ro, sha256_file
 from search_index import documents
 from search_index.fts import COLUMNS, TOKENIZE, segmented_row
 
 DB_NAME = "gongkai.db"  # Datasette names the database after the file: /gongkai/…
-KEEP = 3
-SEGMENT_CHUNK = 2000
-PARALLEL_FROM = 5000
+KEEP = 3  # snapshots kept for rollback
+SEGMENT_CHUNK = 2000  # rows segmented per worker task
+PARALLEL_FROM = 5000  # rows; below this a worker pool costs more than it saves
 # Operational tables that are not data: not published (the crawler's re-crawl bookkeeping).
-UNPUBLISHED_TABLES = ("crawl_state",)  # rows; below this a worker pool costs more than it saves
+UNPUBLISHED_TABLES = ("crawl_state",)
 
 
 class PublishError(RuntimeError):
@@ -139,17 +139,11 @@ def _project_inputs(conn: sqlite3.Connection):  # noqa: ANN202
         yield row, kind_rows.get(row[0]), parties.get(row[0], [])
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def check(db: Path) -> None:
     """Integrity and foreign-key checks of a copy; raises PublishError."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = connect_ro(db)
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if result != ["ok"]:
@@ -163,13 +157,13 @@ def check(db: Path) -> None:
 
 def inspect_data(db: Path, name: str = "gongkai") -> dict:
     """Datasette's inspect-file format: {name: {hash, size, file, tables: {t: {count}}}}."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    conn = connect_ro(db)
     try:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
         counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # noqa: S608
     finally:
         conn.close()
-    return {name: {"hash": _sha256(db), "size": db.stat().st_size, "file": str(db),
+    return {name: {"hash": sha256_file(db), "size": db.stat().st_size, "file": str(db),
                    "tables": {t: {"count": c} for t, c in counts.items()}}}
 
 
@@ -185,7 +179,7 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
     building.mkdir()
     target = building / DB_NAME
     try:
-        src = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        src = connect_ro(db_path)
         try:
             src.execute("PRAGMA busy_timeout = 10000")
             src.execute("VACUUM INTO ?", (str(target),))

@@ -59,6 +59,18 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def sha256_file(path: Path) -> str:
+    """sha256 of a file's bytes, streamed."""
+    with Path(path).open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def connect_ro(path: Path | str, *, timeout: float = 30) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro`` URI built from the resolved path, so names with
+    ``?``, ``#`` or ``%`` work): readers can never write to the store."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+
+
 @dataclass
 class Counts:
     rows: int = 0

@@ -9,7 +9,6 @@ yields an exact preview of what would be new, changed or unchanged.
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import time
 from collections.abc import Callable, Iterator
@@ -21,7 +20,7 @@ from typing import Any
 
 from collectors.importers.headers import STRUCTURED, Column, resolve
 from collectors.importers.readers import ReadError, read_table
-from gongkai.store import Counts, Prepared, Store, prepare
+from gongkai.store import Counts, Prepared, Store, prepare, sha256_file
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.normalize.text import clean_line
@@ -108,7 +107,7 @@ def submit(
     started = time.perf_counter()
     kind = Kind(kind)
     agency = clean_line(agency)
-    result = SubmitResult(file=path.name, sha256=_sha256_file(path), dry_run=dry_run)
+    result = SubmitResult(file=path.name, sha256=sha256_file(path), dry_run=dry_run)
     if not agency:
         result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named"))
         return result
@@ -253,12 +252,6 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
     return prepare(out.notice)
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _copy_counts(src: Counts, dst: Counts) -> None:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from gongkai.store import connect_ro
 from search_index import documents
 from search_index import whoosh_engine as we
 
@@ -24,7 +25,7 @@ FULL_BUILD_TIMEOUT_PER_DOC = 0.02  # 50 docs/s: 8× slower than measured before 
 def _connect(db_path: Path) -> sqlite3.Connection:
     if not db_path.exists():
         raise FileNotFoundError(f"{db_path} does not exist")
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    conn = connect_ro(db_path)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
 

@@ -434,14 +434,9 @@ class WhooshEngine:
             sortedby, reverse = {"relevance": (None, False), "date": ("date", True), "-date": ("date", False),
                                  "amount": ("amount", True), "-amount": ("amount", False)}[req.sort]
             limit = req.page * req.size
-            if any(isinstance(leaf, wq.Phrase) for leaf in q.leaves()):
-                # phrase matching cannot skip blocks: one pass scoring every match gives the top k,
-                # the total and the facet input at once (instead of a top-k pass plus a count pass)
-                results = s.search(q, limit=None, filter=allowed, sortedby=sortedby, reverse=reverse, terms=False)
-                docs = list(results.docs())
-            else:
-                results = s.search(q, limit=limit, filter=allowed, sortedby=sortedby, reverse=reverse, terms=False)
-                docs = [d for d in s.docs_for_query(q) if allowed is None or d in allowed]
+            # (phrases are compiled to word-pair terms, so every query here is terms and booleans)
+            results = s.search(q, limit=limit, filter=allowed, sortedby=sortedby, reverse=reverse, terms=False)
+            docs = [d for d in s.docs_for_query(q) if allowed is None or d in allowed]
             facets: dict[str, list[tuple[str, int]]] = {}
             if req.facets:
                 for name in FACETS:

@@ -11,6 +11,7 @@ import pytest
 from gongkai.publish import PublishError, current, publish
 from gongkai.schema import PUBLISH_INDEXES
 from gongkai.serve import build_metadata
+from gongkai.store import connect_ro
 from tests.test_search_corpus import build_corpus
 
 
@@ -39,7 +40,7 @@ def test_publish_makes_a_new_file_and_switches_atomically(db, tmp_path):
     inspect = json.loads(second.inspect_file.read_text())
     assert inspect["gongkai"]["tables"]["notices"]["count"] == second.counts["notices"] > 0
     assert inspect["gongkai"]["hash"] == sha(second.db)
-    conn = sqlite3.connect(f"file:{second.db}?mode=ro", uri=True)
+    conn = connect_ro(second.db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

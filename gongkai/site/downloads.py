@@ -8,6 +8,8 @@ change; gzip headers carry no time or name, so the same data gives the same byte
 
 from __future__ import annotations
 
+from gongkai.store import sha256_file
+
 import gzip
 import hashlib
 import io
@@ -29,17 +31,11 @@ class _ReadOnlyStore:
     conn: sqlite3.Connection
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _settle(tmp: Path, target: Path) -> None:
     """Replace ``target`` by ``tmp`` unless they hold the same bytes (then keep target's mtime)."""
-    if target.exists() and target.stat().st_size == tmp.stat().st_size and _sha256(target) == _sha256(tmp):
+    if target.exists() and target.stat().st_size == tmp.stat().st_size and sha256_file(target) == sha256_file(tmp):
         tmp.unlink()
         return
     tmp.replace(target)
@@ -82,7 +78,7 @@ def write_downloads(conn: sqlite3.Connection, out: Path) -> list[dict[str, Any]]
     for name, what in files:
         path = safe_join(out, f"downloads/{name}")
         described.append({"name": name, "path": f"downloads/{name}", "what": what, "size": path.stat().st_size,
-                          "sha256": _sha256(path)})
+                          "sha256": sha256_file(path)})
     sums = "".join(f"{d['sha256']}  {d['name']}\n" for d in described).encode()
     manifest = safe_join(out, "downloads/SHA256SUMS")
     if not manifest.exists() or manifest.read_bytes() != sums:

@@ -31,7 +31,7 @@ def connect_ro(db: Path) -> sqlite3.Connection:
     """A read-only connection to the store (``mode=ro``: the build can never write to it)."""
     if not Path(db).exists():
         raise FileNotFoundError(f"{db} does not exist")
-    conn = sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)  # see store.connect_ro
     conn.execute("PRAGMA query_only=ON")
     conn.execute("PRAGMA cache_size=-131072")
     return conn

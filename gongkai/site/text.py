@@ -67,7 +67,7 @@ def money(value: Any, lang: str = "zh", *, fen: bool = False) -> str:
     text = f"{exact} 元"
     if abs(yuan) >= _WAN:
         wan = (yuan / _WAN).normalize()
-        text += f"（{_group(wan) if wan == wan.to_integral() else _group(wan)} 万元）"
+        text += f"（{_group(wan)} 万元）"
     return text
 
 
