@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Awaitable, Callable
 from datetime import date
-from functools import cache
+from functools import cache, wraps
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,23 @@ def label_rows(n: Notice, style: int, *, region: bool = True) -> list[tuple[str,
         rows.append(("行政区域", n.region))
     return rows
 
+
+
+def _detail_page(handler: Callable[..., Awaitable[web.StreamResponse]]) -> Callable[..., Awaitable[web.StreamResponse]]:
+    """A detail page served at its own path: 404 when unknown; its catalogued fault, if any,
+    replaces the page; otherwise ``handler(self, request, copy)`` renders it."""
+
+    @wraps(handler)
+    async def serve(self: Any, request: web.Request) -> web.StreamResponse:
+        c = self.by_path.get(request.path)
+        if c is None:
+            raise web.HTTPNotFound
+        fault = await self.faulted(c, request.path)
+        if fault is not None:
+            return fault
+        return await handler(self, request, c)
+
+    return serve
 
 class Portal:
     """The server's state: the catalog, URL indexes, and which one-time faults have fired."""
@@ -259,13 +277,8 @@ class Portal:
         } for c in rows[pn: pn + rn]]
         return web.json_response({"result": {"categorys": [], "totalcount": len(rows), "records": records}})
 
-    async def epoint_detail(self, request: web.Request) -> web.StreamResponse:
-        c = self.by_path.get(request.path)
-        if c is None:
-            raise web.HTTPNotFound
-        fault = await self.faulted(c, request.path)
-        if fault is not None:
-            return fault
+    @_detail_page
+    async def epoint_detail(self, request: web.Request, c: Copy) -> web.StreamResponse:
         n = c.notice
         html = TEMPLATES.get_template("epoint_detail.html").render(n=n, rows=label_rows(n, n.index + 1),
                                                                    category_name=c.stage_text)
@@ -291,13 +304,8 @@ class Portal:
                                                                 pages=pages, current=current)
         return web.Response(text=html, content_type="text/html")
 
-    async def ccgp_detail(self, request: web.Request) -> web.StreamResponse:
-        c = self.by_path.get(request.path)
-        if c is None:
-            raise web.HTTPNotFound
-        fault = await self.faulted(c, request.path)
-        if fault is not None:
-            return fault
+    @_detail_page
+    async def ccgp_detail(self, request: web.Request, c: Copy) -> web.StreamResponse:
         n = c.notice
         texts = field_texts(n, n.index + 2)
         summary_fields = ("project_name", "category", "buyer", "agent")
@@ -377,13 +385,8 @@ class Portal:
                                                                pages=pages, current=current)
         return web.Response(text=html, content_type="text/html")
 
-    async def mnr_detail(self, request: web.Request) -> web.StreamResponse:
-        c = self.by_path.get(request.path)
-        if c is None:
-            raise web.HTTPNotFound
-        fault = await self.faulted(c, request.path)
-        if fault is not None:
-            return fault
+    @_detail_page
+    async def mnr_detail(self, request: web.Request, c: Copy) -> web.StreamResponse:
         n = c.notice
         rows = [("行政区", "NA_REGION", n.region)]
         for name, value in n.values.items():
@@ -422,13 +425,8 @@ class Portal:
         return web.Response(text=f"{callback}({json.dumps(answer, ensure_ascii=False)})",
                             content_type="application/javascript")
 
-    async def exchange_detail(self, request: web.Request) -> web.StreamResponse:
-        c = self.by_path.get(request.path)
-        if c is None:
-            raise web.HTTPNotFound
-        fault = await self.faulted(c, request.path)
-        if fault is not None:
-            return fault
+    @_detail_page
+    async def exchange_detail(self, request: web.Request, c: Copy) -> web.StreamResponse:
         n = c.notice
         data: dict[str, Any] = {"ggbt": n.title, "fbsj": n.published_at.strftime("%Y-%m-%d %H:%M"),
                                 "fbjg": n.publisher, "szdq": n.region}
