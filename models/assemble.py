@@ -279,12 +279,15 @@ def assemble(
     publisher: str | None = None,
     lots: list[dict] | None = None,
     trust_notice_type: bool = True,
+    body_text: str = "",
+    attachments: list[dict] | None = None,
 ) -> Assembled:
     """Normalize ``cells`` (field name → Cell) into a Notice of ``kind``.
 
     ``lots`` are nested lots/sections given as JSON (``[{"name":…, "winners":[…]}]``).
     With ``trust_notice_type=False`` (collectors) a stage named by the title
-    (终止/更正/候选人) overrides a stage code that disagrees."""
+    (终止/更正/候选人) overrides a stage code that disagrees. ``body_text`` and ``attachments``
+    (``{"name", "url"}``) are the notice's text as read; they are kept outside the content hash."""
     kind = Kind(kind)
     specs = specs_for(kind)
     problems: list[Problem] = []
@@ -381,6 +384,8 @@ def assemble(
         "original_url": common.get("source_url"),
         "body": common.get("body") or "",
         "fields": {"kind": kind.value, **values},
+        "body_text": clean_text(body_text) if body_text else "",
+        "attachments": attachments or [],
         "source": source,
         "raw": kept,
         "flags": flags,

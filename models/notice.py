@@ -72,6 +72,15 @@ class CommonFields(BaseModel):
                                  "The notice (id or URL) this one corrects or terminates.")
 
 
+class Attachment(BaseModel):
+    """A file a notice links to (采购文件, 中小企业声明函 …): its name as printed and its link."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=500)]
+    url: HttpLink | None = None
+
+
 class Notice(BaseModel):
     """One published notice version: the unit every stage of the pipeline handles."""
 
@@ -90,13 +99,18 @@ class Notice(BaseModel):
     original_url: HttpLink | None = Field(default=None, description="Link to the notice on the publishing platform.")
     body: str = Field(default="", max_length=2_000_000)
     fields: AreaFields
+    body_text: str = Field(default="", max_length=2_000_000, description=(
+        "The notice's cleaned text as read on the page. Kept beside the version, outside the content hash: "
+        "platforms lay the same notice out differently, and that must not split a cross-platform copy."))
+    attachments: list[Attachment] = Field(default_factory=list, max_length=500,
+                                          description="Attachments named by the notice (outside the content hash).")
     source: Source
     raw: dict[str, str] = Field(default_factory=dict, description="Original text of every input cell whose stored value differs from it, by field.")
     flags: dict[str, list[str]] = Field(default_factory=dict, description="Normalizer notes per field (zero, unit_from_header …).")
 
     def content(self) -> dict:
         """The facts of the notice, without provenance: what a version is made of."""
-        return self.model_dump(mode="json", exclude={"source", "raw", "flags"}, exclude_none=True)
+        return self.model_dump(mode="json", exclude={"source", "raw", "flags", "body_text", "attachments"}, exclude_none=True)
 
     def content_sha256(self, content: dict | None = None) -> str:
         """sha256 of the canonical JSON of :meth:`content` (sorted keys)."""

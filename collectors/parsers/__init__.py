@@ -57,3 +57,11 @@ def cells_from_labels(kind: Kind, pairs: list[tuple[str, str]]) -> Extracted:
         elif col.field not in out.cells:
             out.cells[col.field] = Cell(text, col.unit)
     return out
+
+
+@dataclass
+class Refused:
+    """A record of a multi-record input that cannot be read: where it is and why."""
+
+    location: str
+    reason: str
