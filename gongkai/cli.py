@@ -83,10 +83,12 @@ def init(cfg) -> None:  # noqa: ANN001
 @click.option("--agency", required=True, help="Name of the submitting agency (recorded as publisher and source).")
 @click.option("--map", "map_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML mapping other headers to field names or labels (null ignores a column).")
+@click.option("--region", help="GB/T 2260 code or division name of every row that names no region.")
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, dry_run: bool, as_json: bool) -> None:  # noqa: ANN001
+def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, region: str | None, dry_run: bool,  # noqa: ANN001
+           as_json: bool) -> None:
     """Submit FILE (CSV in UTF-8 or GB18030, XLSX, JSON, JSONL): all rows are stored, or none.
 
     Any invalid row refuses the whole file: exit code 1 and a report of every problem
@@ -104,7 +106,7 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, dry_r
     progress = Progress(f"checking {file.name}")
     try:
         result = run_submit(store, file, kind=Kind(kind), agency=agency, mapping=mapping, dry_run=dry_run,
-                            progress=progress)
+                            progress=progress, region=region)
     finally:
         progress.done()
         store.close()
@@ -114,7 +116,11 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, dry_r
             "file": result.file, "sha256": result.sha256, "ok": result.ok, "dry_run": dry_run, "rows": c.rows,
             "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "projects": c.projects,
             "refused_rows": result.refused_rows, "problems": [p.__dict__ for p in result.problems],
+            "ignored": [{"column": h, "reason": why} for h, why in result.ignored],
             "seconds": round(result.seconds, 3)}).decode())
+    elif result.ignored:
+        for header, why in result.ignored:
+            click.echo(f"{result.file}: column {header!r} ignored: {why}", err=True)
     if not result.ok:
         for line in result.report():
             click.echo(line, err=True)
@@ -207,10 +213,11 @@ def generate(out: Path, seed: int, projects: int, rows: int) -> None:
 # Commands of the later pipeline stages live in their own modules (imported at the end so
 # that they can use this module's helpers).
 from gongkai.collect_cli import collect, portal  # noqa: E402
+from gongkai.parse_cli import parse  # noqa: E402
 from gongkai.search_cli import index, publish, search, serve  # noqa: E402
 from gongkai.site.commands import build  # noqa: E402
 
-for _command in (collect, portal, build, index, search, publish, serve):
+for _command in (collect, portal, parse, build, index, search, publish, serve):
     cli.add_command(_command)
 
 

@@ -1,0 +1,477 @@
+"""The fallback of every family: facts from ``label：value`` text and header-row tables.
+
+Driven by the label tables declared on the models (``models/kinds.py``, ``models/notice.py``):
+whatever a page prints as ``项目编号：``, ``一、项目编号：``, ``采购人名称``, ``中标金额(万元)`` …
+resolves through the same table as a submission's header, so a new template is mostly
+declaration. What it reads, in the order a person would:
+
+- **pairs**: ``label：value`` on a line (several on one line split at known labels), the value
+  on the next line when the label stands alone, numbered labels (``一、``, ``2.1``, ``（三）``),
+  fill-in templates that print the label after the value (``S3205…（标段编号）``), and the
+  contact blocks where ``名称：`` means the buyer under ``1.采购人信息`` and the agency under
+  ``2.采购代理机构信息``;
+- **tables**: two- or four-column label/value tables, header-row tables of suppliers,
+  bidders or candidates (one row per party: name, USCC, amount with the header's unit, rank,
+  lot), transposed candidate tables (labels down the first column), each party under the lot
+  (``第1包``, ``包组编号：002``) that precedes it;
+- **what it could not read**: every label it saw and could not map is kept (``unknown``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+from collectors.importers.headers import resolve
+from collectors.parsers import Extracted
+from collectors.parsers.document import Line, Page, Table
+from models.assemble import Cell, specs_for
+from models.codelists import Kind
+from models.fields import split_label
+from models.normalize import lookup_region
+from models.normalize.regions import _data as _regions
+from models.normalize.text import match_key
+
+# Labels pages print that mean a model label (page wording, not submission headers).
+PAGE_ALIASES: dict[str, str] = {
+    "信息时间": "发布时间", "信息发布时间": "发布时间", "发布日期": "发布时间", "公告发布时间": "发布时间",
+    "发稿时间": "发布时间", "发布于": "发布时间",
+    "招标编号": "项目编号", "标段编号": "项目编号", "采购编号": "项目编号", "项目代码": "项目编号",
+    "招标项目编号": "项目编号", "原公告的采购项目编号": "项目编号", "采购计划编号": "项目编号",
+    "原公告的采购项目名称": "项目名称", "招标项目名称": "项目名称", "工程名称": "项目名称",
+    "采购单位名称": "采购人", "采购人名称": "采购人", "招标人名称": "招标人", "建设单位名称": "招标人",
+    "招标代理机构名称": "招标代理机构", "代理机构名称": "代理机构", "采购代理机构名称": "采购代理机构",
+    "行政区域": "行政区", "项目所在地区": "行政区", "所属地区": "行政区",
+    "工程合同估算价": "估算价", "合同估算价": "估算价", "项目估算价": "估算价", "估算金额": "估算价",
+    "预算金额": "预算金额", "采购预算金额": "预算金额", "项目预算金额": "预算金额", "最高投标限价": "最高投标限价",
+    "投标截止时间为": "投标截止时间", "投标文件递交截止时间": "投标截止时间", "递交投标文件截止时间": "投标截止时间",
+    "响应文件提交截止时间": "投标截止时间", "提交响应文件截止时间": "投标截止时间", "开标时间为": "开标时间",
+    "磋商时间": "开标时间", "开启时间": "开标时间",
+    "废标情形": "废标理由", "废标原因": "废标理由", "流标原因": "流标原因", "终止理由": "终止原因",
+    "项目终止原因": "终止原因", "采购方式：": "采购方式",
+}
+# What a contact block's 名称 means, by the block's heading.
+_CONTACT_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"采购代理机构|代理机构|招标代理"), "代理机构"),
+    (re.compile(r"采购人|采购单位"), "采购人"),
+    (re.compile(r"招标人|建设单位"), "招标人"),
+    (re.compile(r"出让人|出让单位"), "出让人"),
+    (re.compile(r"转让方"), "转让方"),
+)
+_GENERIC_NAME = frozenset({"名称", "单位名称", "名 称"})
+# Labels that are contact details or boilerplate: read, deliberately not facts.
+_IGNORED = frozenset(match_key(s) for s in (
+    "地址", "联系方式", "联系人", "电话", "传真", "邮编", "电子邮箱", "电子邮件", "项目联系人", "项目联系电话",
+    "联系电话", "电话（传真）", "网址", "开户银行", "账号", "开户名称", "采购单位地址", "采购单位联系方式",
+    "代理机构地址", "代理机构联系方式", "采购人地址", "采购人联系方式", "招标人地址", "招标代理机构地址",
+    "浏览", "阅读次数", "点击数", "字号", "打印", "关闭", "分享到", "当前位置", "您当前位置", "当前的位置",
+    "备注", "备注说明", "附件", "总中标金额", "总成交金额", "中标总金额", "主办单位", "技术支持", "网站标识码", "Email",
+))
+_NUMBERING = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十百]+[)）]?[、.．,，]?|[（(]\d{1,2}[)）]|\d{1,2}(?:[.．]\d{1,2}){0,3}[、.．]?|"
+    r"[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[条章部分节])\s*")
+_PAIR = re.compile(r"^(?P<label>[^：:]{1,30}?)\s*[：:]\s*(?P<value>.*)$")
+_FILL_IN = re.compile(r"(?P<value>[^（）()。；;，,]{2,120})[（(](?P<label>[^（）()]{2,14})[）)]")
+_LOT_LINE = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*(?:包|标段|标项|分包)|(?:包组|包|标项|标段|分包)"
+                       r"\s*(?:编号|号)?\s*[：:]?\s*[0-9A-Za-z一二三四五六七八九十]+)\s*[：:]?\s*(?P<rest>.*)$")
+_LOT_NAME = re.compile(r"(第\s*[0-9一二三四五六七八九十]+\s*(?:包|标段|标项|分包)|(?:包组|包|标项|标段|分包)\s*(?:编号|号)?\s*[：:]?\s*"
+                       r"[0-9A-Za-z一二三四五六七八九十]+)")
+
+# Columns of party tables (header text → role of the column), matched on the header's
+# match key with its unit removed.
+_NAME_COLS = ("中标（成交）供应商名称", "中标供应商名称", "成交供应商名称", "供应商名称", "中标人名称", "中标人",
+              "中标单位", "成交供应商", "中标供应商", "投标人名称", "投标人", "投标单位", "投标单位名称",
+              "中标候选人名称", "中标候选人", "候选人名称", "候选人", "单位名称", "供应商", "竞得人", "竞买人",
+              "受让方", "受让人", "竞得单位", "成交人", "中选人", "中选单位", "企业名称", "响应供应商名称")
+_USCC_COLS = ("统一社会信用代码", "供应商统一社会信用代码", "社会信用代码", "组织机构代码", "供应商组织机构代码",
+              "统一信用代码", "信用代码")
+_AMOUNT_COLS = ("中标（成交）金额", "中标金额", "成交金额", "中标价", "中标价格", "成交价", "成交价格", "投标报价",
+                "评审报价", "报价", "投标价", "投标价格", "最终报价", "最后报价", "磋商报价", "谈判报价", "响应报价",
+                "中标（成交）价", "合同金额", "金额", "总价", "投标总价", "报价金额")
+_RANK_COLS = ("排序", "排名", "名次", "候选人排序", "中标候选人排序", "推荐顺序", "候选顺序", "排名顺序")
+_LOT_COLS = ("包号", "包组", "包组编号", "标段", "标段名称", "标段编号", "标项", "标项名称", "分包", "包件号", "采购包")
+_WINNER_WORDS = re.compile(r"中标|成交|中选|竞得|受让")
+_CANDIDATE_WORDS = re.compile(r"候选|评审报价|投标报价|报价情况|评标结果|开标记录|投标人|投标供应商|排序|排名|名次")
+
+
+@cache
+def _col_keys(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(match_key(n) for n in names)
+
+
+def _column_role(header: str) -> tuple[str, str | None] | None:
+    """(role, unit) of a party table's column header, or None."""
+    label, unit = split_label(header)
+    key = match_key(re.sub(r"[（(](?:元|万元|亿元|元/%|%|如有)[)）]", "", label))
+    if not key:
+        return None
+    if key in _col_keys(_RANK_COLS):
+        return "rank", None
+    if key in _col_keys(_USCC_COLS):
+        return "uscc", None
+    if key in _col_keys(_NAME_COLS):
+        return "name", None
+    if key in _col_keys(_AMOUNT_COLS):
+        return "amount", unit or _unit_in(header)
+    if key in _col_keys(_LOT_COLS):
+        return "lot", None
+    return None
+
+
+def _unit_in(text: str) -> str | None:
+    m = re.search(r"[（(]\s*(万元|元|亿元)\s*[)）]", text)
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=8192)
+def field_of(kind: Kind, label: str) -> tuple[str, str | None] | None:
+    """The field (and unit) a printed label stands for in ``kind`` notices, or None."""
+    label = label.strip().strip("：:").strip()
+    label = re.sub(r"\s+", "", label) if re.fullmatch(r"[\u4e00-\u9fff\s]+", label) else label
+    if not label or len(label) > 40:
+        return None
+    base, unit = split_label(label)
+    for candidate in dict.fromkeys((label, PAGE_ALIASES.get(base, base), PAGE_ALIASES.get(label, label))):
+        if unit and split_label(candidate)[1] is None:
+            candidate = f"{candidate}({unit})"
+        columns = resolve(kind, [candidate]).columns
+        if columns and columns[0].field and not columns[0].field.startswith("__"):
+            return columns[0].field, columns[0].unit
+    return None
+
+
+@cache
+def _label_splitter(kind: Kind) -> re.Pattern[str]:
+    """A pattern finding every known label followed by a colon inside a run of text."""
+    labels: set[str] = set(PAGE_ALIASES)
+    for spec in specs_for(kind).values():
+        labels.update(label for label in spec.labels if re.search(r"[\u4e00-\u9fff]", label))
+    for _pattern, label in _CONTACT_ROLES:
+        labels.add(label)
+    labels.update(("名称", "名 称", "地址", "联系方式", "联系人", "电话", "地 址"))
+    alternation = "|".join(re.escape(s) for s in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?:(?<=[\s。；;，,）)])|^)(?:{_NUMBERING.pattern[1:]})?(?P<label>{alternation})"
+                      rf"(?:[（(][^）)]{{1,8}}[）)])?\s*[：:]")
+
+
+@dataclass
+class _Party:
+    name: str
+    lot: str | None = None
+    uscc: str | None = None
+    amount: str | None = None
+    rank: int | None = None
+    winner: bool = True
+
+
+@dataclass
+class Reader:
+    """What one page says, accumulated block by block."""
+
+    kind: Kind
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    parties: list[_Party] = field(default_factory=list)
+    unknown: dict[str, str] = field(default_factory=dict)
+    title: str = ""
+
+    # -- pairs ----------------------------------------------------------------------------------
+    def add_pair(self, label: str, value: str, context: str = "") -> None:
+        label = _NUMBERING.sub("", label.strip()).strip()
+        value = value.strip().strip("　 ").rstrip("。；;")
+        if not label or not value:
+            return
+        key = match_key(label)
+        if label in _GENERIC_NAME or key in _col_keys(tuple(_GENERIC_NAME)):
+            for pattern, role_label in _CONTACT_ROLES:
+                if pattern.search(context):
+                    self.pairs.append((role_label, value))
+                    return
+            return
+        if key in _IGNORED:
+            return
+        if field_of(self.kind, label) is None:
+            self.unknown.setdefault(label, value[:500])
+            return
+        self.pairs.append((label, value))
+
+    def read_line(self, text: str, context: str, next_text: str | None) -> bool:
+        """Pairs of one line; True when the next line was taken as this line's value."""
+        matches = list(_label_splitter(self.kind).finditer(text))
+        if matches:
+            if matches[0].start() > 0:
+                head = text[: matches[0].start()].strip()
+                pm = _PAIR.match(head)
+                if pm:
+                    self.add_pair(pm.group("label"), pm.group("value"), context)
+                else:
+                    context = f"{context} {head}"
+            for i, m in enumerate(matches):
+                end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+                value = text[m.end():end].strip()
+                if not value and i + 1 == len(matches) and next_text and not _PAIR.match(next_text):
+                    self.add_pair(m.group("label"), next_text, context)
+                    return True
+                self.add_pair(m.group("label"), value, context)
+            return False
+        m = _PAIR.match(text)
+        if m:
+            value = m.group("value").strip()
+            if not value and next_text and not _PAIR.match(next_text):
+                self.add_pair(m.group("label"), next_text, context)
+                return True
+            self.add_pair(m.group("label"), value, context)
+        for fm in _FILL_IN.finditer(text):
+            if field_of(self.kind, fm.group("label")):
+                self.add_pair(fm.group("label"), fm.group("value").strip(" ，,"), context)
+        return False
+
+    # -- tables ---------------------------------------------------------------------------------
+    def read_table(self, rows: list[list[str]], context: str, lot: str | None) -> None:
+        rows = [_dedupe_columns(r) for r in rows]
+        if self._party_table(rows, context, lot) or self._transposed(rows, context, lot):
+            return
+        for row in rows:
+            self._pair_row(row, context)
+
+    def _pair_row(self, row: list[str], context: str) -> None:
+        cells = [c for c in row]
+        i = 0
+        while i < len(cells):
+            label = cells[i].strip().rstrip("：:").strip()
+            if i + 1 < len(cells) and label and (field_of(self.kind, label) or cells[i].strip().endswith(("：", ":"))
+                                                  or label in _GENERIC_NAME):
+                self.add_pair(label, cells[i + 1], context)
+                i += 2
+                continue
+            if ("：" in cells[i] or ":" in cells[i]) and len(cells[i]) < 400:
+                self.read_line(cells[i], context, None)
+            i += 1
+
+    def _party_table(self, rows: list[list[str]], context: str, lot: str | None) -> bool:
+        found = False
+        header: dict[int, tuple[str, str | None]] | None = None
+        header_text = ""
+        for row in rows:
+            roles = {i: r for i, c in enumerate(row) if (r := _column_role(c))}
+            if sum(1 for r in roles.values() if r[0] == "name") >= 1 and len(roles) >= 2:
+                header, header_text = roles, " ".join(row)
+                continue
+            if header is None:
+                continue
+            party = self._party_of(row, header, header_text, context, lot)
+            if party:
+                self.parties.append(party)
+                found = True
+        return found or header is not None
+
+    def _party_of(self, row: list[str], header: dict[int, tuple[str, str | None]], header_text: str,
+                  context: str, lot: str | None) -> _Party | None:
+        values: dict[str, str] = {}
+        unit = None
+        for i, (role, col_unit) in header.items():
+            if i < len(row) and row[i].strip() and role not in values:
+                values[role] = row[i].strip()
+                if role == "amount":
+                    unit = col_unit
+        name = values.get("name", "")
+        if not _looks_like_name(name):
+            return None
+        winner = self._is_winner(header_text, context)
+        amount = values.get("amount")
+        if amount and unit and not re.search(r"[元%]", amount):
+            amount = f"{amount}{unit}"
+        rank = _rank(values.get("rank"))
+        return _Party(name, values.get("lot") or lot, values.get("uscc"), amount, rank, winner)
+
+    def _is_winner(self, header_text: str, context: str) -> bool:
+        if "候选" in header_text:
+            return False
+        if _WINNER_WORDS.search(header_text):
+            return True
+        for heading in reversed(context.split(" ¦ ")[-3:]):
+            if _CANDIDATE_WORDS.search(heading) and not re.search(r"中标（成交）信息|中标信息|成交信息|中标结果", heading):
+                return False
+            if _WINNER_WORDS.search(heading):
+                return True
+        return not re.search(r"候选|评标结果|评审结果", self.title)
+
+    def _transposed(self, rows: list[list[str]], context: str, lot: str | None) -> bool:
+        """Candidates laid out in columns, labels down the first column (Epoint 评标结果公示)."""
+        labels = {}
+        for r, row in enumerate(rows):
+            if row and (role := _column_role(row[0])):
+                labels[r] = role
+        if not any(role[0] == "name" for role in labels.values()):
+            return False
+        name_row = next(r for r, role in labels.items() if role[0] == "name")
+        width = max(len(r) for r in rows)
+        first_value = 1
+        while first_value < width and rows[name_row][first_value] == rows[name_row][0]:
+            first_value += 1
+        seen: list[str] = []
+        for col in range(first_value, width):
+            name = rows[name_row][col] if col < len(rows[name_row]) else ""
+            if not _looks_like_name(name) or name in seen:
+                continue
+            seen.append(name)
+            party = _Party(name, lot, winner=self._is_winner("", context) and "候选" not in rows[name_row][0])
+            for r, (role, unit) in labels.items():
+                value = rows[r][col] if col < len(rows[r]) else ""
+                if role == "amount" and value:
+                    party.amount = f"{value}{unit}" if unit and not re.search(r"[元%]", value) else value
+                elif role == "uscc" and value:
+                    party.uscc = value
+                elif role == "rank":
+                    party.rank = _rank(value)
+            if party.rank is None:
+                party.rank = len(seen) if not re.search(r"不分先后", context) else None
+            self.parties.append(party)
+        return bool(seen)
+
+
+def _dedupe_columns(row: list[str]) -> list[str]:
+    return row
+
+
+_RANK_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _rank(text: str | None) -> int | None:
+    if not text:
+        return None
+    if m := re.search(r"\d+", text):
+        value = int(m.group())
+        return value if 1 <= value <= 100 else None
+    if m := re.search(r"[一二三四五六七八九十]", text):
+        return _RANK_WORDS[m.group()]
+    return None
+
+
+def _looks_like_name(text: str) -> bool:
+    text = text.strip()
+    if len(text) < 2 or len(text) > 120:
+        return False
+    if re.fullmatch(r"[\d.,，%￥¥元万\s-]+", text):
+        return False
+    return not (text in ("/", "无", "—", "-", "第一名", "第二名", "第三名") or _column_role(text))
+
+
+def read_blocks(page: Page, kind: Kind, title: str = "", skip_before: int = 0) -> Extracted:
+    """Pairs and parties of a page's blocks, as :class:`Extracted` cells and lots."""
+    reader = Reader(kind, title=title)
+    context = ""
+    lot: str | None = None
+    blocks = page.blocks[skip_before:]
+    skip = False
+    for i, block in enumerate(blocks):
+        if skip:
+            skip = False
+            continue
+        if isinstance(block, Table):
+            reader.read_table(block.rows, context, lot)
+            continue
+        text = block.text
+        if m := _LOT_LINE.match(text):
+            lot = _lot_label(text)
+            if not m.group("rest"):
+                continue
+        if (not re.search(r"[：:]", text) and len(text) <= 40) or (re.search(r"[：:]\s*$", text) and len(text) <= 60):
+            context = f"{context} ¦ {text}"[-200:]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        next_text = nxt.text if isinstance(nxt, Line) else None
+        if next_text and len(next_text) > 300:
+            next_text = None
+        skip = reader.read_line(text, context, next_text)
+        if re.search(r"：|:", text):
+            head = text.split("：")[0].split(":")[0]
+            for pattern, _label in _CONTACT_ROLES:
+                if pattern.search(head) and len(head) <= 20:
+                    context = f"{context} ¦ {head}"[-200:]
+    return to_extracted(reader)
+
+
+def _lot_label(text: str) -> str | None:
+    m = _LOT_NAME.search(text)
+    if not m:
+        return None
+    value = re.sub(r"\s+", "", m.group(1))
+    value = re.sub(r"^(?:包组编号|包号|标项|标段编号)[：:]?", "", value)
+    return value or None
+
+
+def to_extracted(reader: Reader) -> Extracted:
+    from collectors.parsers import cells_from_labels
+
+    out = cells_from_labels(reader.kind, reader.pairs)
+    out.unknown.update({k: v for k, v in reader.unknown.items() if k not in out.unknown})
+    out.lots = lots_of(reader.parties)
+    return out
+
+
+def lots_of(parties: Iterable[_Party]) -> list[dict]:
+    """Parties grouped into lots, one entry per (lot, name, role): tables that repeat a supplier
+    (address table, then amounts table) merge into one award."""
+    lots: dict[str | None, dict] = {}
+    for p in parties:
+        entry = lots.setdefault(p.lot, {"name": p.lot, "winners": [], "candidates": []})
+        key = "winners" if p.winner else "candidates"
+        same = next((a for a in entry[key] if a["name"] == p.name), None)
+        if same is None:
+            same = {"name": p.name}
+            entry[key].append(same)
+        if p.uscc and not same.get("uscc"):
+            same["uscc"] = p.uscc
+        if p.amount and not same.get("amount"):
+            same["amount"] = p.amount
+        if p.rank and not same.get("rank"):
+            same["rank"] = p.rank
+    out = []
+    for entry in lots.values():
+        for key in ("winners", "candidates"):
+            for award in entry[key]:
+                award.setdefault("uscc", None)
+                award.setdefault("amount", None)
+                award.setdefault("rank", None)
+        out.append(entry)
+    return out
+
+
+def region_in(texts: Iterable[str]) -> str | None:
+    """The most specific division named in some texts (full official names only), as a code."""
+    data = _regions()
+    best: tuple[int, int, str] | None = None
+    for order, text in enumerate(texts):
+        if not text:
+            continue
+        key = match_key(text)
+        for start in range(len(key)):
+            for length in range(min(12, len(key) - start), 1, -1):
+                entry = data.names.get(key[start:start + length])
+                if not entry:
+                    continue
+                full = [code for code, is_full in entry.items() if is_full]
+                if len(full) != 1:
+                    continue
+                code = full[0]
+                level = {"county": 3, "prefecture": 2, "province": 1}.get(data.by_code[code].level, 0)
+                score = (level, -order, code)
+                if best is None or score > best:
+                    best = score
+                break
+    if best is None:
+        return None
+    return best[2]
+
+
+def region_cell(name: str | None, code: str | None = None) -> dict[str, Cell]:
+    """Region cells from a name as printed (and a code), if the name resolves."""
+    out: dict[str, Cell] = {}
+    if code:
+        out["region_code"] = Cell(code)
+    if name:
+        parsed = lookup_region(code, name)
+        if parsed.value is not None and not parsed.error:
+            out["region"] = Cell(name)
+    return out

@@ -1,0 +1,257 @@
+"""A notice page of any portal family: title, time, area, region, text, then the generic reader.
+
+The families differ in where they put the title and the publication time and in a few
+labels; everything else is the generic reader (:mod:`collectors.parsers.generic`). Each
+family is a short declaration (:class:`Family`): how to recognise it (host words, markup),
+which area it publishes by default, and the selectors of its title and time. A page of a
+family nobody declared still goes through the same steps with the generic choices.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from collectors.parsers import Extracted, ParseError
+from collectors.parsers.document import Line, Page, Table, attachments, decode, parse_html, squash
+from collectors.parsers.generic import PAGE_ALIASES, read_blocks, region_in
+from models.assemble import Cell
+from models.codelists import NOTICE_TYPE_WORDS, Kind, notice_type_from_title
+from models.normalize import lookup_region
+from models.normalize.regions import children
+
+
+@dataclass(frozen=True)
+class Family:
+    """A software or portal family: how to recognise its pages and what it publishes."""
+
+    name: str
+    platform: str
+    markers: tuple[str, ...]  # substrings of the URL or the page that identify the family
+    kind: Kind | None = None  # the only area it publishes, if any
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("ccgp", "中国政府采购网", ("ccgp.gov.cn", "vF_detail", "ccgp-", "政府采购网"), Kind.procurement),
+    Family("ggzy", "全国公共资源交易平台", ("ggzy.gov.cn", "h4_o", "detail_Table")),
+    Family("epoint", "公共资源交易平台 (新点)", ("ewb-", "Epoint", "epoint", "infoContentM", "jyxx/")),
+    Family("cbex", "北京产权交易所", ("cbex", "jpxkc", "北交互联"), Kind.state_asset),
+    Family("landchina", "中国土地市场网", ("landchina",), Kind.land),
+    Family("mnr", "自然资源部矿业权出让", ("ky.mnr.gov.cn", "data-bind"), Kind.mining),
+    Family("gldcms", "公共资源交易网 (广联达)", ("ggzyjy.shandong", "gldcms", "ggzy")),
+)
+_FAMILY_BY_NAME = {f.name: f for f in FAMILIES}
+
+# Words that tell an area from a notice's title and text (title words weigh triple).
+_AREA_WORDS: dict[Kind, tuple[str, ...]] = {
+    Kind.procurement: ("政府采购", "采购人", "采购代理机构", "采购项目", "采购公告", "中标（成交）", "竞争性磋商",
+                       "竞争性谈判", "询价", "单一来源", "采购需求", "供应商", "采购单位", "磋商"),
+    Kind.tender: ("招标人", "标段", "施工", "监理", "工程建设", "评标结果", "中标候选人", "建设工程", "招标公告",
+                  "勘察", "设计", "项目负责人", "工期", "建设单位", "资格预审"),
+    Kind.land: ("宗地", "国有建设用地", "土地使用权", "出让地块", "电子监管号", "容积率", "供地", "土地用途"),
+    Kind.mining: ("采矿权", "探矿权", "矿业权", "矿区", "矿种"),
+    Kind.state_asset: ("产权", "转让方", "受让方", "股权", "挂牌价", "竞价", "司法处置", "买受人", "处置公告",
+                       "标的物", "评估价", "保留价"),
+}
+_TITLE_WORDS = re.compile(r"公告|公示|结果|通知|招标|采购|出让|转让|处置|项目|工程")
+# A title ends with the notice it is (…中标公告, …结果公示, …(代招标公告)).
+_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书|信息)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,20}[)）]$")
+_FOOTER = re.compile(r"主办单位|版权所有|ICP备|网站标识码|技术支持[:：]|Copyright|©")
+_DATETIME = re.compile(
+    r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2}\s*秒?)?分?)?)")
+_TIME_LABELS = re.compile(r"(?:信息)?发布(?:时间|日期)|信息时间|公告时间|发稿时间|公示时间")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def detect_family(data: bytes | str, url: str | None = None) -> Family | None:
+    """The family whose markers appear in the URL, else in the page's first 64 KB."""
+    if url:
+        for family in FAMILIES:
+            if any(m in url for m in family.markers if "." in m or "/" in m):
+                return family
+    head = data[:65536] if isinstance(data, str) else data[:65536].decode("utf-8", errors="ignore")
+    for family in FAMILIES:
+        if any(m in head for m in family.markers):
+            return family
+    return None
+
+
+def guess_kind(title: str, text: str, default: Kind | None = None) -> Kind:
+    """The area of a notice from its words (title words weigh triple); ``default`` breaks no tie
+    but wins when nothing is said."""
+    scores: dict[Kind, int] = {}
+    for kind, words in _AREA_WORDS.items():
+        scores[kind] = sum(3 * title.count(w) + min(text.count(w), 10) for w in words)
+    best = max(scores, key=lambda k: scores[k])
+    if default is not None and (scores[best] == 0 or scores[default] >= scores[best] * 0.5):
+        return default
+    return best if scores[best] else (default or Kind.procurement)
+
+
+def _clean_title(text: str) -> str:
+    return squash(_TAGS.sub("", text or ""))
+
+
+def find_title(page: Page) -> str:
+    """The notice's title: ArticleTitle, else the heading that reads like one, else <title>."""
+    meta = _clean_title(page.meta.get("ArticleTitle", ""))
+    if meta and _TITLE_WORDS.search(meta):
+        return meta
+    if 8 <= len(page.title_tag) <= 200 and _TITLE_END.search(page.title_tag):
+        return page.title_tag
+    best = ""
+    for tag, text in page.headings:
+        text = squash(text)
+        if 8 <= len(text) <= 200 and _TITLE_END.search(text) and len(text) > len(best):
+            best = text
+            if tag.startswith(("h3", "h2.ewb", "h4.h4_o", "h2.tc", "h1")):
+                break
+    if not best:
+        best = next((b.text for b in page.blocks[:80] if isinstance(b, Line) and 8 <= len(b.text) <= 200
+                     and _TITLE_END.search(b.text) and not re.search(r"[：:]", b.text)), "")
+    if not best:
+        for _tag, text in page.headings:
+            if 4 <= len(text) <= 200 and "首页" not in text:
+                best = text
+                break
+    if meta and (not best or len(meta) > len(best)):
+        return meta
+    if best:
+        return best
+    title = re.split(r"\s*[_|｜—–-]{1,2}\s*(?=[^_|｜—–-]*(?:网|平台|中心|系统)\s*$)", page.title_tag)[0]
+    return title or page.title_tag
+
+
+def find_time(page: Page, title: str) -> str | None:
+    """The publication time a person reads near the title (发布时间：…), else the head's PubDate."""
+    lines = page.lines()
+    start = next((i for i, line in enumerate(lines) if title and title[:20] in line), 0)
+    for line in lines[start:start + 12] + lines[:start]:
+        m = _TIME_LABELS.search(line)
+        if m:
+            rest = line[m.end():]
+            if d := _DATETIME.search(rest[:40]):
+                return d.group(1)
+    for line in lines[start:start + 4]:
+        if (d := _DATETIME.search(line)) and len(line) < 80:
+            return d.group(1)
+    for comment in page.comments:
+        if _TIME_LABELS.search(comment) and (d := _DATETIME.search(comment)):
+            return d.group(1)
+    pub = page.meta.get("PubDate") or page.meta.get("publishdate") or page.meta.get("article:published_time")
+    if pub and (d := _DATETIME.search(pub)):
+        return d.group(1)
+    return None
+
+
+def body_text(page: Page, title: str) -> str:
+    """The notice's text: from its title to the site footer, one line per paragraph or row."""
+    lines = page.lines()
+    start = 0
+    if title:
+        for i, line in enumerate(lines):
+            if title[:20] in line and len(line) < len(title) + 40:
+                start = i
+    end = len(lines)
+    for i in range(len(lines) - 1, start, -1):
+        if _FOOTER.search(lines[i]):
+            end = i
+        elif i < len(lines) - 8:
+            break
+    return "\n".join(lines[start:end])
+
+
+def _breadcrumb(page: Page) -> str:
+    for block in page.blocks[:60]:
+        text = block.text if isinstance(block, Line) else (block.rows[0][0] if block.rows and block.rows[0] else "")
+        if re.search(r"当前位置|当前的位置|您的位置|首页\s*[>»]", text):
+            return text
+    return ""
+
+
+def parse_page(html: str, *, url: str | None = None, family: Family | None = None,
+               kind: Kind | None = None) -> Extracted:
+    """One notice page → Extracted (cells, lots, text, attachments). Raises ParseError when the
+    page holds no notice (a block page, an empty shell)."""
+    page = parse_html(html, url)
+    title = find_title(page)
+    if not title:
+        raise ParseError("no title: the page has no ArticleTitle, heading or <title> that names a notice")
+    text = body_text(page, title)
+    if len(text) < 20:
+        raise ParseError("the page holds no notice text")
+    family = family or detect_family(html, url)
+    kind = kind or guess_kind(title, text, family.kind if family else None)
+    out = read_blocks(page, kind, title=title)
+    out.kind = kind
+    cells = out.cells
+    cells["title"] = Cell(title)
+    when = find_time(page, title)
+    if when:
+        cells["published_at"] = Cell(when)
+    elif "published_at" in cells:
+        pass
+    publisher = page.meta.get("ContentSource") or page.meta.get("SiteName")
+    if publisher and publisher not in ("网站名称",):
+        cells.setdefault("publisher", Cell(publisher))
+    if url and url.startswith(("http://", "https://")):
+        cells.setdefault("source_url", Cell(url))
+    _set_type(cells, title, page)
+    _set_region(cells, page, title)
+    out.body_text = text
+    out.attachments = attachments(page)
+    return out
+
+
+def _set_type(cells: dict[str, Cell], title: str, page: Page) -> None:
+    crumb = _breadcrumb(page)
+    column = page.meta.get("ColumnName") or page.meta.get("ColumnType") or ""
+    for word in (column, *reversed(re.split(r"[>»/]", crumb))):
+        word = word.strip()
+        found = NOTICE_TYPE_WORDS.get(word)
+        if found and not notice_type_from_title(title):
+            cells.setdefault("notice_type", Cell(found.value))
+            return
+
+
+def _set_region(cells: dict[str, Cell], page: Page, title: str) -> None:
+    if "region" in cells:
+        parsed = lookup_region(None, str(cells["region"].value))
+        if parsed.value is not None and not parsed.error:
+            crumb = _breadcrumb(page)
+            finer = region_in([crumb, *(str(cells[k].value) for k in ("buyer", "tenderer") if k in cells)])
+            if finer and finer.startswith(parsed.value.code.rstrip("0")[:4]) and finer != parsed.value.code:
+                cells["region_code"] = Cell(finer)
+            return
+        printed = str(cells.pop("region").value)
+    else:
+        printed = ""
+    names = [_breadcrumb(page)]
+    names += [str(cells[k].value) for k in ("buyer", "tenderer", "grantor", "transferor") if k in cells]
+    names += [title, str(cells["project_name"].value) if "project_name" in cells else ""]
+    names += [str(cells[k].value) for k in ("publisher", "agent", "location") if k in cells]
+    code = region_in(names)
+    if code and printed:
+        # a name the list holds many times (市辖区, 城区): the one under the division the page names
+        key = printed.strip()
+        for child in children(code):
+            if child.name == key or any(g.name == key for g in children(child.code)):
+                code = child.code if child.name == key else next(g.code for g in children(child.code) if g.name == key)
+                break
+    if code:
+        cells["region_code"] = Cell(code)
+
+
+def _aliases() -> dict[str, str]:
+    return PAGE_ALIASES
+
+
+def block_text(blocks: list[Line | Table]) -> str:
+    return "\n".join(b.text if isinstance(b, Line) else b.text() for b in blocks)
+
+
+def read_page_bytes(data: bytes, *, url: str | None = None, family: str | None = None,
+                    kind: Kind | None = None) -> Extracted:
+    """Bytes of a saved page (any charset) → Extracted."""
+    fam = _FAMILY_BY_NAME.get(family) if family else None
+    return parse_page(decode(data), url=url, family=fam, kind=kind)
