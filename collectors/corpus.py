@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -62,9 +63,19 @@ def _same_text(a: Any, b: Any) -> bool:
     return bool(a) and bool(b) and _key(a) == _key(b)
 
 
+def _same_prose(expected: str, got: str) -> bool:
+    """Free text as a person would summarise it: ≥ 80 % of the expected characters appear, in
+    order, in what was extracted (an ellipsis in the answer key ends the quote)."""
+    exp, ours = _key(str(expected).rstrip("…. ")), _key(got)
+    if not exp or not ours:
+        return False
+    blocks = SequenceMatcher(None, exp, ours, autojunk=False).get_matching_blocks()
+    return sum(b.size for b in blocks) >= 0.8 * len(exp)
+
+
 def _amounts(text: str) -> set[Decimal]:
     """An answer key's amount as yuan: with its own unit, or (printed without one) in 元 or 万元."""
-    text = str(text).strip().lstrip("|")
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", str(text).strip().lstrip("|"))  # 13 900 000
     out: set[Decimal] = set()
     for unit in (None, "元", "万元"):
         parsed = parse_amount(text, unit)
@@ -226,13 +237,9 @@ def score_file(path: Path) -> Score:
             score.check(fact, got is not None and Decimal(str(got)) in _areas(value), value, got)
         elif fact == "e_supervision_no":
             score.check(fact, _same_text(fields.get("e_supervision_no"), value), value, fields.get("e_supervision_no"))
-        elif fact == "failure_reason":
-            got = fields.get("failure_reason") or ""
-            score.check(fact, bool(got) and (_key(value) in _key(got) or _key(got) in _key(value)), value, got)
-        elif fact == "correction":
-            got = fields.get("correction") or notice.get("body_text") if fields.get("correction") else ""
-            head = _key(str(value).rstrip("…."))
-            score.check(fact, bool(got) and head in _key(got), value, (got or "")[:80])
+        elif fact in ("failure_reason", "correction"):
+            got = fields.get(fact) or ""
+            score.check(fact, _same_prose(value, got), value, got[:80])
         elif fact in ("winners", "candidates") and isinstance(value, list):
             _check_awards(score, fact, value, notice)
         else:

@@ -30,7 +30,7 @@ from collectors.parsers.document import Line, Page, Table
 from models.assemble import Cell, specs_for
 from models.codelists import Kind
 from models.fields import split_label
-from models.normalize import lookup_region
+from models.normalize import lookup_region, parse_amount
 from models.normalize.regions import _data as _regions
 from models.normalize.text import match_key
 
@@ -72,6 +72,16 @@ _IGNORED = frozenset(match_key(s) for s in (
 _NUMBERING = re.compile(
     r"^(?:[（(]?[一二三四五六七八九十百]+[)）]?[、.．,，]?|[（(]\d{1,2}[)）]|\d{1,2}(?:[.．]\d{1,2}){0,3}[、.．]?|"
     r"[①②③④⑤⑥⑦⑧⑨⑩]|第[一二三四五六七八九十]+[条章部分节])\s*")
+_USCC = re.compile(r"[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}")
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|第[一二三四五六七八九十]+[部分章])\s*(?P<head>.{1,40})$")
+_SECTION_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"更正(?:信息|事项|内容)|变更(?:信息|内容|事项)|澄清(?:内容|事项)"), "更正事项"),
+    (re.compile(r"(?:终止|废标|流标|失败|中止)(?:的)?(?:原因|理由|情形|说明)|废标(?:信息|结果)"), "废标理由"),
+)
+_CLAUSE = re.compile(r"[，；;。]|,(?!\d{3})|\s{2,}")
+_INLINE_PAIR = re.compile(r"(?P<label>[\u4e00-\u9fff（）()]{2,12})\s*[：:]\s*(?P<value>[^，；;。]+)")
+_DATE_IN = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时点]\s*\d{1,2}"
+                      r"(?:\s*[:：分]\s*\d{1,2}\s*秒?)?分?)?)")
 _PAIR = re.compile(r"^(?P<label>[^：:]{1,30}?)\s*[：:]\s*(?P<value>.*)$")
 _FILL_IN = re.compile(r"(?P<value>[^（）()。；;，,]{2,120})[（(](?P<label>[^（）()]{2,14})[）)]")
 _LOT_LINE = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*(?:包|标段|标项|分包)|(?:包组|包|标项|标段|分包)"
@@ -86,12 +96,12 @@ _NAME_COLS = ("中标（成交）供应商名称", "中标供应商名称", "成
               "中标候选人名称", "中标候选人", "候选人名称", "候选人", "单位名称", "供应商", "竞得人", "竞买人",
               "受让方", "受让人", "竞得单位", "成交人", "中选人", "中选单位", "企业名称", "响应供应商名称")
 _USCC_COLS = ("统一社会信用代码", "供应商统一社会信用代码", "社会信用代码", "组织机构代码", "供应商组织机构代码",
-              "统一信用代码", "信用代码")
+              "统一信用代码", "信用代码", "供应商编码", "统一社会信用代码证号", "企业统一社会信用代码")
 _AMOUNT_COLS = ("中标（成交）金额", "中标金额", "成交金额", "中标价", "中标价格", "成交价", "成交价格", "投标报价",
                 "评审报价", "报价", "投标价", "投标价格", "最终报价", "最后报价", "磋商报价", "谈判报价", "响应报价",
                 "中标（成交）价", "合同金额", "金额", "总价", "投标总价", "报价金额")
 _RANK_COLS = ("排序", "排名", "名次", "候选人排序", "中标候选人排序", "推荐顺序", "候选顺序", "排名顺序")
-_LOT_COLS = ("包号", "包组", "包组编号", "标段", "标段名称", "标段编号", "标项", "标项名称", "分包", "包件号", "采购包")
+_LOT_COLS = ("包号", "标项号", "包组", "包组编号", "标段", "标段名称", "标段编号", "标项", "标项名称", "分包", "包件号", "采购包")
 _WINNER_WORDS = re.compile(r"中标|成交|中选|竞得|受让")
 _CANDIDATE_WORDS = re.compile(r"候选|评审报价|投标报价|报价情况|评标结果|开标记录|投标人|投标供应商|排序|排名|名次")
 
@@ -133,7 +143,7 @@ def field_of(kind: Kind, label: str) -> tuple[str, str | None] | None:
     if not label or len(label) > 40:
         return None
     base, unit = split_label(label)
-    for candidate in dict.fromkeys((label, PAGE_ALIASES.get(base, base), PAGE_ALIASES.get(label, label))):
+    for candidate in dict.fromkeys((PAGE_ALIASES.get(label, label), PAGE_ALIASES.get(base, base), label)):
         if unit and split_label(candidate)[1] is None:
             candidate = f"{candidate}({unit})"
         columns = resolve(kind, [candidate]).columns
@@ -191,9 +201,29 @@ class Reader:
             return
         if key in _IGNORED:
             return
-        if field_of(self.kind, label) is None:
+        last = context.split(" ¦ ")[-1]
+        if _column_role(label) in (("name", None), ("uscc", None)) and field_of(self.kind, label) is None and \
+                re.search(r"中标|成交", last) and not re.search(r"候选|投标", last):
+            if _column_role(label)[0] == "name":
+                self.pairs.append(("中标（成交）供应商名称", value))
+            else:
+                self.pairs.append(("中标供应商统一社会信用代码", value))
+            return
+        found = field_of(self.kind, label)
+        if found is None:
             self.unknown.setdefault(label, value[:500])
             return
+        spec = specs_for(self.kind)[found[0]]
+        if spec.value.value not in ("text", "names"):
+            # a typed value ends at the first clause separator (工期：660日历天，计划开工日期…)
+            head = _CLAUSE.split(value, maxsplit=1)
+            if len(head) == 2 and head[0].strip():
+                rest = head[1]
+                value = head[0].strip()
+                for more in _INLINE_PAIR.finditer(rest):
+                    self.add_pair(more.group("label"), more.group("value"), context)
+            if spec.value.value in ("date", "datetime") and (m := _DATE_IN.search(value)):
+                value = m.group(1)
         self.pairs.append((label, value))
 
     def read_line(self, text: str, context: str, next_text: str | None) -> bool:
@@ -206,7 +236,7 @@ class Reader:
                 if pm:
                     self.add_pair(pm.group("label"), pm.group("value"), context)
                 else:
-                    context = f"{context} {head}"
+                    context = f"{context} ¦ {head}"
             for i, m in enumerate(matches):
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
                 value = text[m.end():end].strip()
@@ -242,6 +272,9 @@ class Reader:
             label = cells[i].strip().rstrip("：:").strip()
             if i + 1 < len(cells) and label and (field_of(self.kind, label) or cells[i].strip().endswith(("：", ":"))
                                                   or label in _GENERIC_NAME):
+                if field_of(self.kind, cells[i + 1].strip().rstrip("：:")) or _column_role(cells[i + 1]):
+                    i += 1
+                    continue
                 self.add_pair(label, cells[i + 1], context)
                 i += 2
                 continue
@@ -255,7 +288,8 @@ class Reader:
         header_text = ""
         for row in rows:
             roles = {i: r for i, c in enumerate(row) if (r := _column_role(c))}
-            if sum(1 for r in roles.values() if r[0] == "name") >= 1 and len(roles) >= 2:
+            kinds = {r[0] for r in roles.values()}
+            if "name" in kinds and len(kinds) >= 2:
                 header, header_text = roles, " ".join(row)
                 continue
             if header is None:
@@ -264,7 +298,7 @@ class Reader:
             if party:
                 self.parties.append(party)
                 found = True
-        return found or header is not None
+        return found
 
     def _party_of(self, row: list[str], header: dict[int, tuple[str, str | None]], header_text: str,
                   context: str, lot: str | None) -> _Party | None:
@@ -278,15 +312,19 @@ class Reader:
         name = values.get("name", "")
         if not _looks_like_name(name):
             return None
+        if "uscc" not in values:
+            values["uscc"] = next((c.strip() for c in row if _USCC.fullmatch(c.strip())), None) or ""
         winner = self._is_winner(header_text, context)
         amount = values.get("amount")
+        if amount and re.search(r"[：:]", amount):
+            amount = re.split(r"[：:]", amount)[-1].strip()
         if amount and unit and not re.search(r"[元%]", amount):
             amount = f"{amount}{unit}"
         rank = _rank(values.get("rank"))
         return _Party(name, values.get("lot") or lot, values.get("uscc"), amount, rank, winner)
 
     def _is_winner(self, header_text: str, context: str) -> bool:
-        if "候选" in header_text:
+        if "候选" in header_text or re.search(r"投标(?:供应商|人|单位|报价)|评审报价|排名|排序", header_text):
             return False
         if _WINNER_WORDS.search(header_text):
             return True
@@ -365,7 +403,18 @@ def read_blocks(page: Page, kind: Kind, title: str = "", skip_before: int = 0) -
     lot: str | None = None
     blocks = page.blocks[skip_before:]
     skip = False
+    capture: str | None = None
+    captured: dict[str, list[str]] = {}
     for i, block in enumerate(blocks):
+        if isinstance(block, Line) and (sm := _SECTION.match(block.text)):
+            capture = next((label for pattern, label in _SECTION_FIELDS if pattern.search(sm.group("head"))), None)
+            if capture:
+                captured.setdefault(capture, [])
+                rest = re.split(r"[：:]", sm.group("head"), maxsplit=1)
+                if len(rest) == 2 and rest[1].strip():
+                    captured[capture].append(rest[1].strip())
+        elif capture and isinstance(block, Line):
+            captured[capture].append(block.text)
         if skip:
             skip = False
             continue
@@ -389,6 +438,11 @@ def read_blocks(page: Page, kind: Kind, title: str = "", skip_before: int = 0) -
             for pattern, _label in _CONTACT_ROLES:
                 if pattern.search(head) and len(head) <= 20:
                     context = f"{context} ¦ {head}"[-200:]
+    for label, lines in captured.items():
+        text = "\n".join(line for line in lines if line and line not in ("无", "/"))
+        if text and field_of(kind, label):
+            reader.pairs = [(k, v) for k, v in reader.pairs if field_of(kind, k) != field_of(kind, label)]
+            reader.pairs.append((label, text[:20_000]))
     return to_extracted(reader)
 
 
@@ -405,8 +459,24 @@ def to_extracted(reader: Reader) -> Extracted:
     from collectors.parsers import cells_from_labels
 
     out = cells_from_labels(reader.kind, reader.pairs)
+    flat = {k: out.cells.pop(k) for k in ("lot", "winner", "winner_uscc", "award_amount", "candidates",
+                                          "candidate_prices") if k in out.cells}
+    if flat.get("winner") and _looks_like_name(str(flat["winner"].value)):
+        amount = flat.get("award_amount")
+        text = str(amount.value) if amount else None
+        if text and amount.unit and not re.search(r"[元%]", text):
+            text = f"{text}{amount.unit}"
+        reader.parties.append(_Party(str(flat["winner"].value), str(flat["lot"].value) if "lot" in flat else None,
+                                     str(flat["winner_uscc"].value) if "winner_uscc" in flat else None, text))
+    else:
+        out.unknown.update({k: str(c.value) for k, c in flat.items()})
     out.unknown.update({k: v for k, v in reader.unknown.items() if k not in out.unknown})
     out.lots = lots_of(reader.parties)
+    for lot in out.lots:
+        for key in ("winners", "candidates"):
+            for award in lot[key]:
+                if "_unread" in award:
+                    out.unknown[f"{award['name']} 报价"] = award.pop("_unread")
     return out
 
 
@@ -424,7 +494,10 @@ def lots_of(parties: Iterable[_Party]) -> list[dict]:
         if p.uscc and not same.get("uscc"):
             same["uscc"] = p.uscc
         if p.amount and not same.get("amount"):
-            same["amount"] = p.amount
+            if parse_amount(p.amount).error:
+                same.setdefault("_unread", p.amount)
+            else:
+                same["amount"] = p.amount
         if p.rank and not same.get("rank"):
             same["rank"] = p.rank
     out = []

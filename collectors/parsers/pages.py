@@ -55,7 +55,9 @@ _AREA_WORDS: dict[Kind, tuple[str, ...]] = {
 }
 _TITLE_WORDS = re.compile(r"公告|公示|结果|通知|招标|采购|出让|转让|处置|项目|工程")
 # A title ends with the notice it is (…中标公告, …结果公示, …(代招标公告)).
-_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书|信息)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,20}[)）]$")
+_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书|信息)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,48}[)）]$")
+_TITLE_CLASS = re.compile(r"ewb-trade-h|ewb-article-tt|article-title|detail-title|\btc\b|h4_o|title|^h1")
+_CRUMB = re.compile(r"当前位置|当前的位置|您的位置|首页\s*[>»]|[>»].*[>»]")
 _FOOTER = re.compile(r"主办单位|版权所有|ICP备|网站标识码|技术支持[:：]|Copyright|©")
 _DATETIME = re.compile(
     r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时]\s*\d{1,2}(?:\s*[:：分]\s*\d{1,2}\s*秒?)?分?)?)")
@@ -107,8 +109,11 @@ def find_title(page: Page) -> str:
             if tag.startswith(("h3", "h2.ewb", "h4.h4_o", "h2.tc", "h1")):
                 break
     if not best:
+        best = next((text for tag, text in page.headings if _TITLE_CLASS.search(tag) and 4 <= len(text) <= 200), "")
+    if not best:
         best = next((b.text for b in page.blocks[:80] if isinstance(b, Line) and 8 <= len(b.text) <= 200
-                     and _TITLE_END.search(b.text) and not re.search(r"[：:]", b.text)), "")
+                     and _TITLE_END.search(b.text) and not _CRUMB.search(b.text)
+                     and not re.search(r"[：:]", re.sub(r"[(（][^)）]*[)）]", "", b.text))), "")
     if not best:
         for _tag, text in page.headings:
             if 4 <= len(text) <= 200 and "首页" not in text:
@@ -126,12 +131,17 @@ def find_time(page: Page, title: str) -> str | None:
     """The publication time a person reads near the title (发布时间：…), else the head's PubDate."""
     lines = page.lines()
     start = next((i for i, line in enumerate(lines) if title and title[:20] in line), 0)
+    found: list[str] = []
     for line in lines[start:start + 12] + lines[:start]:
         m = _TIME_LABELS.search(line)
         if m:
             rest = line[m.end():]
             if d := _DATETIME.search(rest[:40]):
-                return d.group(1)
+                found.append(d.group(1))
+    if found:
+        # a date alone may be the short form of a time printed elsewhere on the page (公告时间)
+        with_time = [f for f in found if re.search(r"[:：时点]", f) and f[:8] == found[0][:8]]
+        return (with_time or found)[0]
     for line in lines[start:start + 4]:
         if (d := _DATETIME.search(line)) and len(line) < 80:
             return d.group(1)
