@@ -26,10 +26,10 @@ setup: $(STAMP) ## create .venv and install the project with its development too
 demo: $(STAMP) ## the whole pipeline on the embedded demo data: submit, crawl, build, index, publish, serve (SERVE=0: unattended)
 	$(BIN)/python -m gongkai.demo --db $(DEMO_DB) --serve $(SERVE)
 
-submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [DRY_RUN=1]
-	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [DRY_RUN=1]' >&2; exit 2; }
+submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [REGION=440606] [DRY_RUN=1]
+	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [REGION=…] [DRY_RUN=1]' >&2; exit 2; }
 	@test -f $(DB) || $(BIN)/gongkai --db $(DB) init
-	$(BIN)/gongkai --db $(DB) submit "$(FILE)" --kind "$(KIND)" --agency "$(AGENCY)" $(if $(MAP),--map "$(MAP)") $(if $(DRY_RUN),--dry-run)
+	$(BIN)/gongkai --db $(DB) submit "$(FILE)" --kind "$(KIND)" --agency "$(AGENCY)" $(if $(MAP),--map "$(MAP)") $(if $(REGION),--region "$(REGION)") $(if $(DRY_RUN),--dry-run)
 
 test: $(STAMP) ## the default suite (fast; slow and browser tests excluded)
 	$(PYTEST) -n 2 -q

@@ -8,8 +8,10 @@ through ``models.assemble.assemble(…, trust_notice_type=False)``.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
 from models.assemble import Assembled, Cell, assemble
 from models.codelists import Kind
@@ -32,6 +34,8 @@ class NoticeItem:
     lots: list[dict] | None = None
     location: str | None = None  # where in the response (an OCDS package's releases[3])
     fingerprint: str | None = None  # list-entry fingerprint (incremental crawls), for detail pages
+    body_text: str = dataclasses.field(default="", repr=False)  # the notice's cleaned text as read on the page
+    attachments: list[dict] = dataclasses.field(default_factory=list)  # {"name", "url"} as the parser found them
 
     def source(self) -> Source:
         return Source(platform=self.platform, url=self.url, fetched_at=self.fetched_at, sha256=self.raw_sha256,
@@ -40,7 +44,37 @@ class NoticeItem:
     def assemble(self) -> Assembled:
         """The validated notice, or the problems (the one normalization path of every spider)."""
         return assemble(Kind(self.kind), self.cells, self.source(), publisher=self.publisher, lots=self.lots,
-                        trust_notice_type=False)
+                        trust_notice_type=False, body_text=self.body_text,
+                        attachments=attachment_links(self.attachments, self.url))
+
+
+_UNSAFE_URL = re.compile(r"[\s<>\"'`\x00-\x1f]")
+MAX_ATTACHMENTS = 500  # models.notice.Notice.attachments' bound
+MAX_NAME = 500  # models.notice.Attachment.name's bound
+
+
+def attachment_links(attachments: list[dict], page_url: str) -> list[dict]:
+    """Attachments as the Notice keeps them: links resolved against the page's URL, kept only when
+    they are http(s) (a ``javascript:`` or ``mailto:`` link keeps its name, without the link), names
+    trimmed; an attachment without a name or a link is dropped. One odd link never costs the notice."""
+    out: list[dict] = []
+    seen: set[tuple[str, str | None]] = set()
+    for a in attachments:
+        if not isinstance(a, dict):
+            continue
+        url = a.get("url")
+        link = urljoin(page_url, url.strip()) if isinstance(url, str) and url.strip() else None
+        if link is not None:
+            parts = urlsplit(link)
+            scheme = parts.scheme.lower()
+            ok = scheme in ("http", "https") and parts.netloc and len(link) <= 4000 and not _UNSAFE_URL.search(link)
+            link = scheme + link[len(scheme):] if ok else None
+        name = " ".join(str(a.get("name") or "").split())[:MAX_NAME] or (link.rsplit("/", 1)[-1][:MAX_NAME] if link else "")
+        if not name or (name, link) in seen:
+            continue
+        seen.add((name, link))
+        out.append({"name": name, "url": link})
+    return out[:MAX_ATTACHMENTS]
 
 
 @dataclass

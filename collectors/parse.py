@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from collectors.items import attachment_links
 from collectors.parsers import Extracted, ParseError, Refused
 from collectors.parsers.document import decode
 from models.assemble import Assembled, Cell, assemble, specs_for
@@ -95,9 +96,11 @@ def source_of(data: bytes, url: str | None, name: str, location: str | None = No
                   sha256=hashlib.sha256(data).hexdigest(), parser_version=PARSER_VERSION, location=location)
 
 
-def assemble_extracted(ex: Extracted, source: Source, kind: Kind | None = None) -> Assembled:
-    return assemble(kind or ex.kind or Kind.procurement, ex.cells, source, lots=ex.lots or None,
-                    trust_notice_type=False, body_text=ex.body_text, attachments=ex.attachments)
+def assemble_extracted(ex: Extracted, source: Source, kind: Kind | None = None,
+                       cells: dict[str, Cell] | None = None) -> Assembled:
+    return assemble(kind or ex.kind or Kind.procurement, cells or ex.cells, source, lots=ex.lots or None,
+                    trust_notice_type=False, body_text=ex.body_text,
+                    attachments=attachment_links(ex.attachments, source.url))
 
 
 def parse_bytes(data: bytes, *, name: str = "", url: str | None = None, family: str | None = None) -> list[Parsed]:
@@ -123,8 +126,7 @@ def parse_bytes(data: bytes, *, name: str = "", url: str | None = None, family: 
             # what a person reads is still worth printing: the time is reported as unread
             cells = dict(rec.cells)
             cells["published_at"] = Cell("1970-01-01T00:00:00+08:00")
-            retry = assemble(rec.kind or Kind.procurement, cells, source, lots=rec.lots or None,
-                             trust_notice_type=False, body_text=rec.body_text, attachments=rec.attachments)
+            retry = assemble_extracted(rec, source, cells=cells)
             if retry.notice is not None:
                 out.append(Parsed(location, rec, retry.notice,
                                   problems=["published_at: the page prints no publication time"]))

@@ -1,9 +1,11 @@
 """Exports: every project with its notices, as JSON Lines or formula-safe CSV.
 
 JSONL: one line per project — the compiled project (money as exact decimal text) with
-every version of every notice and each version's sources. CSV: one row per notice
-version with its project's columns; text cells neutralized against formula injection
-(:mod:`gongkai.csv_safe`), numbers left as numbers.
+every version of every notice, each version's sources, and its page text (``body_text``)
+and ``attachments`` (``[{"name", "url"}]``) as stored in ``notice_texts``. CSV: one row per
+notice version with its project's columns, the page text and the attachments as JSON; text
+cells neutralized against formula injection (:mod:`gongkai.csv_safe`), numbers left as
+numbers. The page text is written whole (spreadsheets cut cells at 32,767 characters).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from gongkai.store import Store
 CSV_COLUMNS = [
     "project_id", "project_title", "project_status", "version_id", "notice_id", "version", "current", "kind",
     "notice_type", "title", "publisher", "published_at", "region_code", "region_name", "project_no", "original_url",
-    "fields", "source_platforms", "source_urls", "raw_sha256",
+    "fields", "source_platforms", "source_urls", "raw_sha256", "body_text", "attachments",
 ]
 
 
@@ -38,8 +40,10 @@ def _notices(store: Store, project_id: str) -> list[dict]:
     rows = store.conn.execute(
         "SELECT version_id, notice_id, version, superseded_at IS NULL, kind, notice_type, title, publisher,"
         " published_at, region_code, region_name, project_no, project_name, notice_no, corrects, original_url, body,"
-        " fields, raw, content_sha256, first_seen_at, superseded_at FROM notices WHERE project_id = ?"
-        " ORDER BY published_at, notice_id, version", (project_id,)).fetchall()
+        " fields, raw, content_sha256, first_seen_at, superseded_at,"
+        " (SELECT body_text FROM notice_texts t WHERE t.version_id = notices.version_id),"
+        " (SELECT attachments FROM notice_texts t WHERE t.version_id = notices.version_id)"
+        " FROM notices WHERE project_id = ? ORDER BY published_at, notice_id, version", (project_id,)).fetchall()
     out = []
     for r in rows:
         sources = [
@@ -55,6 +59,7 @@ def _notices(store: Store, project_id: str) -> list[dict]:
             "region_name": r[10], "project_no": r[11], "project_name": r[12], "notice_no": r[13], "corrects": r[14],
             "original_url": r[15], "body": r[16], "fields": orjson.loads(r[17]), "raw": orjson.loads(r[18]),
             "content_sha256": r[19], "first_seen_at": r[20], "superseded_at": r[21], "sources": sources,
+            "body_text": r[22] or "", "attachments": orjson.loads(r[23]) if r[23] else [],
         })
     return out
 
@@ -89,6 +94,7 @@ def export_csv(store: Store, out: IO[str], kind: str | None = None) -> int:
                 "|".join(dict.fromkeys(s["platform"] for s in sources)),
                 "|".join(dict.fromkeys(s["url"] for s in sources)),
                 "|".join(dict.fromkeys(s["raw_sha256"] for s in sources)),
+                notice["body_text"], orjson.dumps(notice["attachments"]).decode() if notice["attachments"] else "",
             ]
             w.writerow([neutralize(v) for v in values])
             n += 1

@@ -68,6 +68,18 @@ CREATE TABLE IF NOT EXISTS notice_sources (
     PRIMARY KEY (version_id, platform, url, raw_sha256, location)
 );
 
+-- The text of a notice version as read (cleaned body text, attachments), beside the version and
+-- outside its content hash: platforms lay out the same notice differently, and that must not
+-- split a cross-platform copy into versions. A row only where there is text or an attachment.
+-- The first copy's text is kept; a later identical copy only fills what is still empty.
+CREATE TABLE IF NOT EXISTS notice_texts (
+    version_id TEXT PRIMARY KEY REFERENCES notices(version_id),
+    body_text TEXT NOT NULL DEFAULT '',
+    attachments TEXT NOT NULL DEFAULT '[]', -- JSON: [{"name": …, "url": http(s) link or null}]
+    raw_sha256 TEXT NOT NULL,             -- the copy (notice_sources.raw_sha256) the text was read from
+    stored_at TEXT NOT NULL               -- when this row was last written (UTC)
+);
+
 CREATE TABLE IF NOT EXISTS projects (
     project_id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,

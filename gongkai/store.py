@@ -25,6 +25,7 @@ import orjson
 import sqlite_utils
 
 from gongkai.schema import SCHEMA_VERSION, area_columns, ddl, project_table
+from gongkai.schema import _yuan as _yuan_column
 from models.codelists import Kind
 from models.identity import notice_id as make_notice_id
 from models.identity import project_id as make_project_id
@@ -89,6 +90,7 @@ class Prepared(NamedTuple):
     content_sha256: str
     row: tuple  # notices columns from project_id to content_sha256 (see _NOTICE_COLUMNS)
     source: tuple  # notice_sources columns after version_id
+    text: tuple[str, str] | None = None  # (body_text, attachments JSON) for notice_texts; None when both are empty
 
 
 def prepare(n: Notice) -> Prepared:
@@ -110,7 +112,9 @@ def prepare(n: Notice) -> Prepared:
     src = n.source
     source = (src.platform, src.url, src.fetched_at.isoformat(), src.sha256, src.parser_version, src.http_status,
               src.location or "")
-    return Prepared(pid, nid, sha, row, source)
+    text = (n.body_text, _json([a.model_dump(mode="json") for a in n.attachments])) \
+        if n.body_text or n.attachments else None
+    return Prepared(pid, nid, sha, row, source, text)
 
 
 Mapper = Callable[[Callable[[Any], Any], Iterable[Any]], Iterable[Any]]
@@ -149,6 +153,8 @@ class Batch:
                 f"WHERE notice_id IN ({marks}) AND superseded_at IS NULL", chunk):
                 self._latest[nid] = (version, sha)
         notice_rows, source_rows, superseded = [], [], []
+        texts: dict[str, tuple[str, str, str]] = {}  # version_id → (body_text, attachments, raw_sha256) to write
+        fills: list[tuple[str, tuple[str, str], str]] = []  # texts brought by copies of stored versions
         counts = self.counts
         for p in pending:
             current = self._latest.get(p.notice_id)
@@ -158,6 +164,8 @@ class Batch:
             elif current[1] == p.content_sha256:
                 counts.unchanged += 1
                 source_rows.append((f"{p.notice_id}-v{current[0]}", *p.source))
+                if p.text:
+                    fills.append((f"{p.notice_id}-v{current[0]}", p.text, p.source[3]))
                 continue
             else:
                 version = current[0] + 1
@@ -167,7 +175,11 @@ class Batch:
             self._latest[p.notice_id] = (version, p.content_sha256)
             notice_rows.append((version_id, p.notice_id, version, *p.row, self.seen_at))
             source_rows.append((version_id, *p.source))
+            if p.text:
+                texts[version_id] = (*p.text, p.source[3])
             self._projects.add(p.project_id)
+        if fills:
+            _fill_texts(conn, texts, fills)
         if superseded:
             conn.executemany("UPDATE notices SET superseded_at = ? WHERE version_id = ?", superseded)
         if notice_rows:
@@ -175,6 +187,11 @@ class Batch:
         conn.executemany(
             "INSERT OR IGNORE INTO notice_sources (version_id, platform, url, fetched_at, raw_sha256, parser_version,"
             " http_status, location) VALUES (?,?,?,?,?,?,?,?)", source_rows)
+        if texts:
+            # REPLACE gives a rewritten row a new rowid: the site build finds changed texts by rowid.
+            conn.executemany(
+                "INSERT OR REPLACE INTO notice_texts (version_id, body_text, attachments, raw_sha256, stored_at)"
+                " VALUES (?,?,?,?,?)", [(vid, *t, self.seen_at) for vid, t in texts.items()])
 
     def compile_projects(self) -> None:
         """Recompile every project this batch touched from its current notice versions."""
@@ -195,6 +212,31 @@ class Batch:
             self.store.write_projects(rows, self.seen_at)
         self.counts.projects += len(ids)
         self._projects.clear()
+
+
+def _fill_texts(conn: sqlite3.Connection, texts: dict[str, tuple[str, str, str]],
+                fills: list[tuple[str, tuple[str, str], str]]) -> None:
+    """Merge the texts that copies of already stored versions bring into ``texts``.
+
+    The text a version was first stored with is kept (its page never changes under a reader); a
+    copy only fills what is still empty: the body text of a version stored without one, the
+    attachments of a version stored without any. A copy that changes nothing writes nothing."""
+    wanted = list({vid for vid, _t, _s in fills if vid not in texts})
+    stored: dict[str, tuple[str, str, str]] = {}
+    for i in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[i:i + _IN_CHUNK]
+        for vid, body, attachments, sha in conn.execute(
+                f"SELECT version_id, body_text, attachments, raw_sha256 FROM notice_texts "  # noqa: S608 - '?' marks only
+                f"WHERE version_id IN ({','.join('?' * len(chunk))})", chunk):
+            stored[vid] = (body, attachments, sha)
+    for vid, (body, attachments), sha in fills:
+        old = texts.get(vid) or stored.get(vid)
+        if old is None:
+            texts[vid] = (body, attachments, sha)
+            continue
+        merged = (old[0] or body, attachments if old[1] == "[]" else old[1], old[2] if old[0] or not body else sha)
+        if merged != old:
+            texts[vid] = merged
 
 
 _NOTICE_COLUMNS = (
@@ -288,7 +330,21 @@ class Store:
     def init(self) -> None:
         """Create the schema (idempotent) and record its version."""
         self.conn.executescript("BEGIN;\n" + ddl() + "\nCOMMIT;")
+        self.add_area_columns()
         self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def add_area_columns(self) -> None:
+        """Add the typed columns of fields declared since the area tables were created (a new field of
+        an area model is a new nullable column; its ``*_yuan`` twin is a virtual generated column)."""
+        for kind in Kind:
+            table = project_table(kind)
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_xinfo({table})")}  # noqa: S608 - our table names
+            for col, sqltype, _spec in area_columns(kind):
+                if col in have:
+                    continue
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {sqltype}")  # names from our schema
+                if col.endswith("_fen"):
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {_yuan_column(col)}")
 
     def check(self) -> None:
         """Raise StoreError unless the database has our schema."""
@@ -297,6 +353,9 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")
+        if not self.db["notice_texts"].exists():  # added to schema version 1 later: created on first use
+            self.init()
+        self.add_area_columns()
 
     def close(self) -> None:
         self.conn.close()

@@ -21,9 +21,10 @@ from typing import Any
 from collectors.importers.headers import STRUCTURED, Column, resolve
 from collectors.importers.readers import ReadError, read_table
 from gongkai.store import Counts, Prepared, Store, prepare, sha256_file
-from models.assemble import Cell, assemble
+from models.assemble import Cell, as_text, assemble
 from models.codelists import Kind
-from models.normalize.text import clean_line
+from models.normalize import lookup_region
+from models.normalize.text import clean_line, is_placeholder
 from models.notice import Source
 
 PARSER_VERSION = "submit/1"
@@ -59,6 +60,7 @@ class SubmitResult:
     refused_rows: int = 0
     seconds: float = 0.0
     dry_run: bool = False
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (header, why): known columns not kept
 
     @property
     def ok(self) -> bool:
@@ -99,8 +101,12 @@ def submit(
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
+    region: str | None = None,
 ) -> SubmitResult:
     """Validate and store every row of ``path`` as notices of ``kind`` submitted by ``agency``.
+
+    ``region`` (a GB/T 2260 code or a division name) is the region of every row that names none
+    (no region column, or an empty or placeholder cell such as 无).
 
     ``workers``: processes that check rows and compile projects beside the writer (default:
     both cores for files of ``PARALLEL_BYTES`` or more, none for small files)."""
@@ -111,6 +117,14 @@ def submit(
     if not agency:
         result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named"))
         return result
+    default_region: tuple[str, str] | None = None
+    if region is not None:
+        found = lookup_region(region)
+        if found.value is None:
+            result.add_problem(RowProblem(None, "--region", region, found.error or "a region code or name is required"))
+            return result
+        # a code stands for itself; a name is kept as given (the notice shows the name people wrote)
+        default_region = ("region_code", found.value.code) if region.strip().isdigit() else ("region", clean_line(region))
     try:
         table = read_table(path)
     except ReadError as exc:
@@ -119,12 +133,13 @@ def submit(
     header_map = resolve(kind, table.headers, mapping)
     for header, reason in header_map.problems:
         result.add_problem(RowProblem(None, header, header, reason))
+    result.ignored = header_map.ignored
     if header_map.problems:
         result.seconds = time.perf_counter() - started
         return result
     columns = [c for c in header_map.columns if c.field is not None]
     ctx = _RowContext(kind, columns, agency, f"submission://{result.sha256}/{path.name}", result.sha256,
-                      datetime.now(UTC))
+                      datetime.now(UTC), default_region)
     chunks = _chunked(table.rows, CHUNK_ROWS)
     pool = None
     if workers is None:
@@ -195,6 +210,7 @@ class _RowContext:
     url: str
     sha256: str
     fetched_at: datetime
+    region: tuple[str, str] | None = None  # (field, value) given to rows that name no region (--region)
 
 
 _CTX: _RowContext | None = None
@@ -243,6 +259,12 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
             continue
         cells[col.field] = Cell(value, col.unit)
         header_of[col.field] = col.header
+    if ctx.region and not any(name in cells and not is_placeholder(as_text(cells[name].value))
+                              for name in ("region", "region_code")):
+        cells.pop("region", None)
+        cells.pop("region_code", None)
+        cells[ctx.region[0]] = Cell(ctx.region[1])
+        header_of[ctx.region[0]] = "--region"
     source = Source(platform=f"submission:{ctx.agency}", url=ctx.url, fetched_at=ctx.fetched_at, sha256=ctx.sha256,
                     parser_version=PARSER_VERSION, location=f"row {row_no}")
     out = assemble(ctx.kind, cells, source, publisher=ctx.agency, lots=lots)

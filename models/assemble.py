@@ -21,11 +21,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.codelists import (
-    METHOD_ALIASES,
     NOTICE_TYPE_LABELS,
     NOTICE_TYPE_WORDS,
     Kind,
     NoticeType,
+    canonical_choice,
     notice_type_from_title,
 )
 from models.fields import FieldSpec, ValueKind, specs_of
@@ -34,6 +34,7 @@ from models.normalize import (
     Parsed,
     clean_line,
     clean_text,
+    is_placeholder,
     lookup_region,
     normalize_uscc,
     parse_amount,
@@ -163,9 +164,9 @@ def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
         return (found.value, None) if found else (None, f"unknown notice type; use one of {', '.join(NoticeType)} or 公告/更正公告/结果公告 …")
     if text in spec.choices:
         return text, None
-    alias = METHOD_ALIASES.get(text)  # e.g. 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 only where that is a choice
-    if alias in spec.choices:
-        return alias, None
+    found = canonical_choice(text, spec.choices)  # 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 where that is a choice
+    if found is not None:
+        return found, None
     return None, f"not one of {' / '.join(spec.choices)}"
 
 
@@ -173,14 +174,19 @@ def _split(text: str | None) -> list[str]:
     return [part for part in _SEPARATORS.split(text or "") if part]
 
 
+def _names(text: str | None) -> list[str]:
+    """Party names of a list cell; a placeholder (无, —) names nobody."""
+    return [part for part in _split(text) if not is_placeholder(part)]
+
+
 def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str | None]) -> dict | None:
     """One lot or section from the flat lot columns (parallel lists split on ；)."""
     if not any(values.get(k) for k in _LOT_COLUMNS):
         return None
-    winners = _split(values.get("winner"))
+    winners = _names(values.get("winner"))
     usccs = _split(values.get("winner_uscc"))
     amounts = _split(values.get("award_amount"))
-    candidates = _split(values.get("candidates"))
+    candidates = _names(values.get("candidates"))
     prices = _split(values.get("candidate_prices"))
     for name, names, others in (("winner_uscc", winners, usccs), ("award_amount", winners, amounts),
                                 ("candidate_prices", candidates, prices)):
@@ -227,7 +233,9 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
         budget = parse_amount(as_text(lot.get("budget")))
         if budget.error:
             problems.append(Problem(f"{where}.budget", as_text(lot.get("budget")), budget.error))
-        entry: dict[str, Any] = {"name": _line_of(as_text(lot.get("name"))).value, "budget": budget.value}
+        lot_name = as_text(lot.get("name"))
+        entry: dict[str, Any] = {"name": None if is_placeholder(lot_name) else _line_of(lot_name).value,
+                                 "budget": budget.value}
         for key in ("winners", "candidates"):
             awards = lot.get(key) or []
             if not isinstance(awards, list):
@@ -236,6 +244,8 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
             entry[key] = []
             for j, award in enumerate(awards):
                 at = f"{where}.{key}.{j}"
+                if isinstance(award, dict) and isinstance(award.get("name"), str) and is_placeholder(award["name"]):
+                    continue  # a 无/— row of a winners table: nobody, not an error
                 if not isinstance(award, dict) or not award.get("name"):
                     problems.append(Problem(at, as_text(award)[:200], "an award needs at least a name"))
                     continue
@@ -250,6 +260,29 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
     return out
 
 
+_RANGE = re.compile(r"\s*(?:至|到|～|~|—|－|\s-\s)\s*")
+# A period printed as one cell → the two date fields it fills (挂牌起止日期 → listing_start, listing_end).
+_WINDOWS = {"listing_period": ("listing_start", "listing_end")}
+
+
+def _window(values: dict[str, Any], flags: dict[str, list[str]]) -> None:
+    """Fill the start and end dates of a period given as one cell, unless they were given."""
+    for period, (start, end) in _WINDOWS.items():
+        text = values.get(period)
+        if not text or (start in values and end in values):
+            continue
+        parts = _RANGE.split(text)
+        if len(parts) != 2:  # a start and an end
+            continue
+        first, last = parse_date(parts[0]), parse_date(parts[1])
+        if first.value is None or last.value is None:
+            continue
+        values.setdefault(start, first.value)
+        values.setdefault(end, last.value)
+        flags.setdefault(start, []).append(f"from {period}")
+        flags.setdefault(end, []).append(f"from {period}")
+
+
 def _derive_type(fields: dict[str, Any], common: dict[str, Any], lots: list[dict]) -> tuple[NoticeType, str]:
     """The stage of a row that does not name it (source-formats.md §0.1 lifecycle)."""
     if common.get("corrects"):
@@ -258,6 +291,10 @@ def _derive_type(fields: dict[str, Any], common: dict[str, Any], lots: list[dict
         return NoticeType.termination, "gives a failure reason"
     if fields.get("contract_amount") is not None or fields.get("contract_signed_at"):
         return NoticeType.contract, "gives a contract amount or date"
+    if fields.get("supply_method") == "划拨" or fields.get("contract_date"):
+        # 供地结果: an allocation (划拨) has no auction and often no holder or price printed; a land
+        # contract date only appears once the land is supplied.
+        return NoticeType.result, "a land supply result (划拨, or a contract date)"
     has_winner = any(fields.get(k) for k in ("holder", "transferee")) or any(lot.get("winners") for lot in lots)
     has_amount = any(fields.get(k) is not None for k in ("price", "deal_price")) or any(
         w.get("amount") is not None for lot in lots for w in lot.get("winners", []))
@@ -302,6 +339,13 @@ def assemble(
             continue
         text = as_text(cell.value)
         raw[name] = text
+        if isinstance(cell.value, str) and is_placeholder(text):
+            # 无, -, /, —, 暂无, N/A, NULL, a lone NBSP …: no value (source-formats.md §9); the
+            # printed placeholder is kept as the original text of the field.
+            if text.strip():
+                kept[name] = text
+                flags[name] = ["placeholder"]
+            continue
         # Only the unit the header declared counts (an English field name declares its canonical
         # unit through the header map): a bare area under a plain 面积 header stays an error.
         parsed = _PARSERS[spec.value](cell.value, cell.unit)
@@ -323,6 +367,7 @@ def assemble(
             # identical to its text, such as most titles and bodies, is not stored twice)
             kept[name] = text
 
+    _window(values, flags)
     unit_of = {name: cell.unit for name, cell in cells.items()}
     common = {k: values.pop(k) for k in list(values) if k in _COMMON}
     lot_values = {k: values.pop(k) for k in list(values) if k in _LOT_COLUMNS}
@@ -339,7 +384,7 @@ def assemble(
         if parsed.error:
             col = "region_code" if common.get("region_code") else "region"
             problems.append(Problem(col, str(common.get(col)), parsed.error))
-        else:
+        elif parsed.value is not None:  # None: a placeholder (无, -, /) names no division
             r = parsed.value
             region = {"code": r.code, "name": common.get("region") or r.full_name, "province_code": r.province_code}
             if parsed.flags:

@@ -156,6 +156,33 @@ METHOD_ALIASES: dict[str, str] = {
     "招标": "招标出让",
     "协议": "协议出让",
 }
+# Short or long forms whose canonical value depends on the codelist (协议 is 协议出让 for land,
+# 协议转让 for state assets): tried in order, the first that is a choice wins.
+_AFFIXES = ("出让", "转让", "采购", "招标", "方式")
+CHOICE_ALIASES: dict[str, tuple[str, ...]] = {
+    "招标": ("招标出让", "招投标"),
+    "公开": ("公开招标",),
+    "邀请": ("邀请招标",),
+    "竞价": ("网络竞价",),
+    "电子竞价": ("网络竞价",),
+    "网络拍卖": ("拍卖",),
+    "磋商": ("竞争性磋商",),
+    "谈判": ("竞争性谈判",),
+    "其他认定方式": ("其他",),
+    "其它": ("其他",),
+}
+
+
+def canonical_choice(text: str, choices: tuple[str, ...]) -> str | None:
+    """The value of ``choices`` that ``text`` stands for, or None: the value itself, a known alias
+    (单一来源采购 → 单一来源), a short form (挂牌 → 挂牌出让; 协议 → 协议转让 among state-asset
+    methods) or a long one (拍卖出让 → 拍卖 among mining methods)."""
+    text = text.strip()
+    if text in choices:
+        return text
+    tries = [METHOD_ALIASES.get(text, ""), *CHOICE_ALIASES.get(text, ())]
+    tries += [text + affix for affix in _AFFIXES] + [text.removesuffix(affix) for affix in _AFFIXES if text.endswith(affix)]
+    return next((t for t in tries if t in choices), None)
 
 
 class ProjectStatus(StrEnum):

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from models.codelists import (
     LAND_SUPPLY_METHODS,
@@ -61,6 +69,20 @@ Name = Annotated[str, Field(min_length=1, max_length=500)]
 Ident = Annotated[str, Field(min_length=1, max_length=200)]
 USCC = Annotated[str, Field(pattern=r"^[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{10}$")]
 
+# The ways people write the yuan in a currency column: all mean the default (None).
+_CNY = frozenset({"", "CNY", "RMB", "人民币", "人民币元", "元"})
+
+
+def _currency(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip().upper()
+        return None if text in _CNY else text
+    return value
+
+
+Currency = Annotated[Annotated[str, Field(pattern=r"^[A-Z]{3}$")] | None, BeforeValidator(_currency)]
+"""ISO 4217 code of a notice's amounts other than the yuan; None means CNY (人民币, the default)."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -84,6 +106,27 @@ class Lot(_Strict):
     candidates: list[Award] = Field(default_factory=list, max_length=200)
 
 
+# Facts any notice may state, whatever its area: what a correction changes, the evaluation
+# experts, the publicity period. Declared last on every area model (after the area's own fields).
+_SHARED: dict[str, tuple[V, tuple[str, ...], str]] = {
+    "correction": (V.text, ("更正事项", "更正内容", "更正信息", "变更内容", "变更事项"),
+                   "What a correction changes, as published (更正事项/更正内容)."),
+    "original_published_at": (V.date, ("首次公告日期", "原公告发布日期", "原公告发布时间", "原公告日期"),
+                              "Publication date of the notice a correction or termination changes."),
+    "correction_date": (V.date, ("更正日期", "变更日期"), "Date of the correction."),
+    "experts": (V.text, ("评审专家名单", "评审委员会成员名单", "评标委员会成员名单", "评审专家", "评标委员会成员"),
+                "Evaluation experts as published (names, with suffixes such as （采购人代表） kept)."),
+    "notice_period": (V.text, ("公示期", "公告期限", "公示期限", "公示时间段"),
+                      "Publicity period (公示期/公告期限) as published."),
+}
+
+
+def _shared(name: str) -> Any:  # noqa: ANN401 - a pydantic FieldInfo, as field() returns
+    """A fresh declaration of one of the ``_SHARED`` facts."""
+    value, labels, description = _SHARED[name]
+    return field(value, labels, description)
+
+
 class LandFields(_Strict):
     """国有建设用地使用权: 出让公告, 成交公示, 供地结果 (source-formats.md §3.3)."""
 
@@ -91,13 +134,13 @@ class LandFields(_Strict):
     e_supervision_no: Annotated[str, Field(pattern=r"^\d{6}(19|20)\d{2}[A-Z][0-9A-Z]{4,6}$")] | None = field(
         V.identifier, ("电子监管号", "电子监管编号"), "Land e-supervision number (6-digit county code + year + B + serial).",
         identifier=True)
-    parcel_no: Ident | None = field(V.identifier, ("宗地编号", "地块编号"), "Parcel number as published (free-form).",
+    parcel_no: Ident | None = field(V.identifier, ("宗地编号", "地块编号", "宗地号"), "Parcel number as published (free-form).",
                                     identifier=True)
-    location: Text | None = field(V.text, ("土地坐落", "项目位置", "宗地坐落", "坐落"), "Location of the parcel.")
-    area_m2: Area | None = field(V.area, ("面积", "土地面积", "出让面积", "宗地面积", "供地面积"), "Parcel area.")
-    land_use: Text | None = field(V.text, ("土地用途", "规划用途"), "Land use (GB/T 21010 class name as published).")
+    location: Text | None = field(V.text, ("土地坐落", "项目位置", "宗地坐落", "坐落", "地块位置", "土地位置"), "Location of the parcel.")
+    area_m2: Area | None = field(V.area, ("面积", "土地面积", "出让面积", "宗地面积", "供地面积", "宗地总面积", "总面积"), "Parcel area.")
+    land_use: Text | None = field(V.text, ("土地用途", "规划用途", "主要用途", "用途"), "Land use (GB/T 21010 class name as published).")
     supply_method: Annotated[str, _choice(LAND_SUPPLY_METHODS)] | None = field(
-        V.choice, ("供地方式", "供应方式", "出让方式"), "Supply method.", choices=LAND_SUPPLY_METHODS)
+        V.choice, ("供地方式", "供应方式", "出让方式", "交易方式"), "Supply method.", choices=LAND_SUPPLY_METHODS)
     term_years: Annotated[int, Field(ge=1, le=99)] | None = field(
         V.term_years, ("土地使用年限", "出让年限", "使用年限"), "Term of the land-use right in years (the longest term of a composite entry).",
         unit="年")
@@ -106,19 +149,31 @@ class LandFields(_Strict):
     plot_ratio_max: Annotated[Decimal, Field(ge=0, le=100)] | None = field(
         V.decimal, ("容积率上限", "约定容积率上限", "最大容积率"), "Agreed plot ratio, upper bound.")
     starting_price: Money | None = field(V.money, ("起始价", "起始价格", "挂牌起始价"), "Starting price.")
-    price: Money | None = field(V.money, ("成交价格", "成交价", "出让价款", "成交价款", "出让金额"), "Transaction price.")
-    holder: Name | None = field(V.text, ("土地使用权人", "竞得人", "受让人", "受让单位"), "Land-use right holder (winning bidder).",
+    price: Money | None = field(V.money, ("成交价格", "成交价", "出让价款", "成交价款", "出让金额", "成交金额"), "Transaction price.")
+    holder: Name | None = field(V.text, ("土地使用权人", "竞得人", "受让人", "受让单位", "竞得单位"), "Land-use right holder (winning bidder).",
                                 role=Role.land_user)
-    holder_uscc: USCC | None = field(V.uscc, ("土地使用权人统一社会信用代码", "竞得人统一社会信用代码"),
+    holder_uscc: USCC | None = field(V.uscc, ("土地使用权人统一社会信用代码", "竞得人统一社会信用代码", "统一社会信用代码"),
                                      "Unified social credit code of the holder.", uscc_of="holder")
     land_grade: Text | None = field(V.text, ("土地级别",), "Land grade.")
     industry: Text | None = field(V.text, ("行业分类",), "Industry (GB/T 4754).")
     delivery_date: date | None = field(V.date, ("约定交地时间", "交地时间"), "Agreed delivery date.")
     start_date: date | None = field(V.date, ("约定开工时间",), "Agreed construction start.")
     completion_date: date | None = field(V.date, ("约定竣工时间",), "Agreed completion.")
-    contract_date: date | None = field(V.date, ("合同签订日期", "签订日期"), "Contract signing date.")
+    contract_date: date | None = field(V.date, ("合同签订日期", "签订日期", "签订时间", "签定日期"), "Contract signing date.")
     contract_no: Ident | None = field(V.identifier, ("合同编号",), "Contract number.")
     approving_authority: Text | None = field(V.text, ("批准单位",), "Approving authority.")
+    land_source: Text | None = field(
+        V.text, ("土地来源",), "Land source as published (old landchina: an area in 公顷 of existing construction land; "
+        "equal to the area means 现有建设用地, 0 means 新增建设用地).")
+    actual_start_date: date | None = field(V.date, ("实际开工时间", "实际开工日期"), "Actual construction start.")
+    actual_completion_date: date | None = field(V.date, ("实际竣工时间", "实际竣工日期"), "Actual completion.")
+    instalments: Text | None = field(V.text, ("分期支付约定", "分期支付"), "Agreed payment instalments as published.")
+
+    correction: Text | None = _shared("correction")
+    original_published_at: date | None = _shared("original_published_at")
+    correction_date: date | None = _shared("correction_date")
+    experts: Text | None = _shared("experts")
+    notice_period: Text | None = _shared("notice_period")
 
 
 class MiningFields(_Strict):
@@ -135,14 +190,28 @@ class MiningFields(_Strict):
     grantor: Name | None = field(V.text, ("出让人", "出让机关"), "Grantor (自然资源厅/局).", role=Role.grantor)
     starting_price: Money | None = field(V.money, ("起始价", "起始价格"), "Starting price.")
     reserve_price: Money | None = field(V.money, ("底价", "保留价"), "Reserve price.")
-    deal_price: Money | None = field(V.money, ("成交价", "成交价格", "出让收益", "成交金额"), "Deal price (transfer proceeds).")
-    transferee: Name | None = field(V.text, ("受让人", "竞得人", "中标人"), "Transferee (winning bidder).", role=Role.transferee)
+    deal_price: Money | None = field(V.money, ("成交价", "成交价格", "出让收益", "成交金额", "转让价格"),
+                                         "Deal price (transfer proceeds; 转让价格 for a transfer).")
+    transferee: Name | None = field(V.text, ("受让人", "竞得人", "中标人", "受让人名称", "竞得人名称", "中标人名称"),
+                                 "Transferee (winning bidder).", role=Role.transferee)
     transferee_uscc: USCC | None = field(V.uscc, ("受让人统一社会信用代码", "统一社会信用代码"),
                                          "Unified social credit code of the transferee.", uscc_of="transferee")
     deal_date: date | None = field(V.date, ("成交时间", "成交日期"), "Deal date.")
     exploration_stage: Text | None = field(V.text, ("勘查阶段",), "Exploration stage (普查/详查/勘探).")
     production_scale: Text | None = field(V.text, ("开采规模", "生产规模"), "Production scale (万吨/年).")
     payment_mode: Text | None = field(V.text, ("缴纳方式",), "Payment mode (一次性缴纳/分期缴纳).")
+    payment_date: date | None = field(V.date, ("缴纳时间", "缴纳日期"), "Payment date.")
+    transfer_mode: Text | None = field(V.text, ("转让方式",), "Mode of a transfer (转让) of an existing right, as published.")
+    agreement_ground: Text | None = field(V.text, ("符合协议出让规定的情形及理由", "协议出让理由"),
+                                          "Legal ground of a negotiated award (协议出让), as published.")
+    coordinates: Text | None = field(V.text, ("拐点范围坐标", "拐点坐标", "范围坐标"),
+                                     "Corner points of the area (CGCS2000), as published.")
+
+    correction: Text | None = _shared("correction")
+    original_published_at: date | None = _shared("original_published_at")
+    correction_date: date | None = _shared("correction_date")
+    experts: Text | None = _shared("experts")
+    notice_period: Text | None = _shared("notice_period")
 
 
 class ProcurementFields(_Strict):
@@ -166,7 +235,33 @@ class ProcurementFields(_Strict):
     contract_amount: Money | None = field(V.money, ("合同金额",), "Contract amount.")
     contract_signed_at: datetime | None = field(V.datetime, ("合同签署时间", "合同签订日期", "签署时间"), "Contract signed.")
     contract_term: Text | None = field(V.text, ("合同期限",), "Contract term as published.")
-    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因"), "Why the procurement failed or ended.")
+    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因", "废标情形", "废标原因", "终止理由"),
+                                        "Why the procurement failed or ended.")
+    proposed_supplier: Name | None = field(
+        V.text, ("拟定供应商", "单一来源供应商", "拟定的唯一供应商名称", "拟定供应商名称"),
+        "Supplier proposed for a single-source procurement (单一来源公示), before the award.", role=Role.candidate)
+    items: Text | None = field(V.text, ("主要标的信息", "采购标的", "主要标的"),
+                               "Main items (goods, services, works) as published.")
+    agency_fee: Text | None = field(V.text, ("代理服务收费标准及金额", "代理服务费", "代理服务收费"),
+                                    "Agency fee: the standard and the amount, as published.")
+
+    correction: Text | None = _shared("correction")
+    original_published_at: date | None = _shared("original_published_at")
+    correction_date: date | None = _shared("correction_date")
+    experts: Text | None = _shared("experts")
+    notice_period: Text | None = _shared("notice_period")
+    currency: Currency = field(
+        V.identifier, ("币种", "币别", "货币", "currency"),
+        "ISO 4217 code of every amount of the notice when it is not the yuan (OCDS feeds of other countries); "
+        "amounts are stored in that currency exactly, never converted. Empty means CNY.")
+
+    @model_serializer(mode="wrap")
+    def _cny_unsaid(self, handler: SerializerFunctionWrapHandler) -> dict:
+        """A CNY notice serializes as it did before currencies existed (same content hash)."""
+        data = handler(self)
+        if isinstance(data, dict) and data.get("currency") is None:
+            data.pop("currency", None)
+        return data
 
 
 class StateAssetFields(_Strict):
@@ -177,7 +272,8 @@ class StateAssetFields(_Strict):
     transferor: Name | None = field(V.text, ("转让方", "转让方名称", "融资方"), "Transferor.", role=Role.transferor)
     transferor_uscc: USCC | None = field(V.uscc, ("转让方统一社会信用代码",), "Transferor's unified social credit code.",
                                          uscc_of="transferor")
-    listing_price: Money | None = field(V.money, ("挂牌价格", "转让底价", "挂牌价"), "Listing price.")
+    listing_price: Money | None = field(V.money, ("挂牌价格", "转让底价", "挂牌价", "融资金额"),
+                                             "Listing price (融资金额 for a capital increase).")
     appraised_value: Money | None = field(
         V.money, ("评估值", "转让标的评估值或账面净值", "评估价值", "评估价"), "Appraised value or book value.")
     method: Annotated[str, _choice(STATE_ASSET_METHODS)] | None = field(
@@ -192,6 +288,20 @@ class StateAssetFields(_Strict):
     listing_start: date | None = field(V.date, ("挂牌起始日期", "信息披露起始日期", "挂牌开始日期"), "Listing start.")
     listing_end: date | None = field(V.date, ("挂牌截止日期", "信息披露截止日期", "挂牌结束日期"), "Listing end.")
     exchange: Text | None = field(V.text, ("交易机构", "产权交易机构"), "Property-rights exchange.")
+    listing_period: Text | None = field(
+        V.text, ("信息披露起止日期", "挂牌起止日期", "挂牌期间", "披露期间"),
+        "Listing window as published; its two dates also fill listing_start and listing_end.")
+    approving_authority: Text | None = field(V.text, ("批准单位",), "Approving authority.")
+    parent_group: Text | None = field(V.text, ("隶属集团", "所属集团"), "Group the transferor belongs to.")
+    industry: Text | None = field(V.text, ("所属行业", "标的所属行业"), "Industry of the target.")
+    broker: Text | None = field(V.text, ("受托机构", "经纪机构", "交易服务会员"), "Broker (受托机构) acting for the transferor.")
+    listing_count: Annotated[int, Field(ge=0, le=1000)] | None = field(V.integer, ("挂牌次数",), "How many times it was listed.")
+
+    correction: Text | None = _shared("correction")
+    original_published_at: date | None = _shared("original_published_at")
+    correction_date: date | None = _shared("correction_date")
+    experts: Text | None = _shared("experts")
+    notice_period: Text | None = _shared("notice_period")
 
 
 class TenderFields(_Strict):
@@ -213,7 +323,25 @@ class TenderFields(_Strict):
     sections: list[Lot] = Field(default_factory=list, max_length=1000, description="Sections (标段) with candidates and winner.")
     project_manager: Text | None = field(V.text, ("项目经理", "项目负责人"), "Project manager.")
     quality: Text | None = field(V.text, ("质量标准",), "Quality standard.")
-    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因"), "Why the tender failed or ended.")
+    failure_reason: Text | None = field(V.text, ("废标理由", "终止原因", "流标原因", "废标情形", "废标原因", "终止理由"),
+                                        "Why the tender failed or ended.")
+    bid_deadline: datetime | None = field(
+        V.datetime, ("开标时间", "投标截止时间", "递交投标文件截止时间", "投标文件递交截止时间"),
+        "Bid deadline (bid opening).")
+    estimate: Money | None = field(V.money, ("估算价", "招标估算价", "投资估算", "项目估算价", "合同估算价"), "Estimated price.")
+    budget: Money | None = field(V.money, ("预算金额", "项目总投资", "总投资"), "Budget or total investment.")
+    approval: Text | None = field(V.text, ("项目审批", "项目核准", "项目备案", "项目审批/核准/备案", "审批文件", "项目审批文号"),
+                                  "Project approval, authorization or filing as published.")
+    qualification: Text | None = field(V.text, ("投标人资格要求", "资格要求", "企业资质", "项目经理资格"),
+                                       "Bidder qualification requirements as published.")
+    bidders: Text | None = field(V.text, ("投标人", "投标单位", "投标人名称"),
+                                 "Bidders in the bid-opening record (开标记录), as listed.")
+
+    correction: Text | None = _shared("correction")
+    original_published_at: date | None = _shared("original_published_at")
+    correction_date: date | None = _shared("correction_date")
+    experts: Text | None = _shared("experts")
+    notice_period: Text | None = _shared("notice_period")
 
 
 class LotColumns(_Strict):
@@ -222,13 +350,15 @@ class LotColumns(_Strict):
     JSON submissions may give ``lots``/``sections`` as lists instead."""
 
     lot: Text | None = field(V.text, ("包号", "标项", "包", "标段", "标段名称", "标段编号", "lot"), "Lot or section name.", group="lot")
-    winner: Name | None = field(V.names, ("中标供应商", "中标（成交）供应商名称", "中标(成交)供应商名称", "成交供应商", "中标人", "中标单位"),
+    winner: Name | None = field(V.names, ("中标供应商", "中标（成交）供应商名称", "中标(成交)供应商名称", "成交供应商", "中标人", "中标单位",
+                                                      "中标供应商名称", "成交供应商名称", "中标人名称", "中标单位名称"),
                                 "Winner(s); several separated by ；", group="lot", role=Role.winner)
-    winner_uscc: str | None = field(V.names, ("中标供应商统一社会信用代码", "中标人统一社会信用代码"),
+    winner_uscc: str | None = field(V.names, ("中标供应商统一社会信用代码", "中标人统一社会信用代码", "统一社会信用代码"),
                                     "Unified social credit code(s) of the winner(s), in the same order.", group="lot")
-    award_amount: str | None = field(V.moneys, ("中标金额", "中标（成交）金额", "中标(成交)金额", "成交金额", "总中标金额", "中标价", "投标报价"),
+    award_amount: str | None = field(V.moneys, ("中标金额", "中标（成交）金额", "中标(成交)金额", "成交金额", "总中标金额", "中标价", "投标报价",
+                                                             "评审报价"),
                                      "Award amount(s), in the same order as the winners.", group="lot")
-    candidates: str | None = field(V.names, ("中标候选人", "候选人"), "Ranked candidates, separated by ；", group="lot",
+    candidates: str | None = field(V.names, ("中标候选人", "候选人", "中标候选人名称", "候选人名称"), "Ranked candidates, separated by ；", group="lot",
                                    role=Role.candidate)
     candidate_prices: str | None = field(V.moneys, ("候选人投标报价", "候选人报价"), "Bid prices of the candidates, same order.",
                                          group="lot")

@@ -61,13 +61,14 @@ class CommonFields(BaseModel):
                                   role=Role.publisher)
     published_at: datetime | None = field(V.datetime, ("发布时间", "公告时间", "发布日期", "公告日期", "公示时间"), "Publication time (+08:00).")
     region_code: str | None = field(V.identifier, ("行政区划代码", "区划代码", "行政区代码"), "GB/T 2260 division code.")
-    region: str | None = field(V.text, ("行政区", "行政区域", "所在地区", "地区", "区域"), "Division name as published.")
-    project_no: str | None = field(V.identifier, ("项目编号", "采购项目编号", "招标项目编号", "招标编号", "采购计划编号", "交易编号"),
+    region: str | None = field(V.text, ("行政区", "行政区域", "所在地区", "地区", "区域", "项目所在地区", "招标项目所在地区"), "Division name as published.")
+    project_no: str | None = field(V.identifier, ("项目编号", "采购项目编号", "招标项目编号", "招标编号", "采购计划编号", "交易编号",
+                                                                  "原公告的采购项目编号"),
                                    "Project number as published.", identifier=True)
     project_name: str | None = field(V.text, ("项目名称", "采购项目名称", "招标项目名称"), "Project name.")
     body: str | None = field(V.text, ("正文", "公告内容", "内容"), "Body text.")
     source_url: str | None = field(V.text, ("原文链接", "原文链接地址", "链接", "网址"), "Link to the original notice.")
-    notice_no: str | None = field(V.identifier, ("公告编号", "公告ID"), "The publisher's id of this notice, if it has one.")
+    notice_no: str | None = field(V.identifier, ("公告编号", "公告ID", "公示文号", "公告文号"), "The publisher's id of this notice, if it has one.")
     corrects: str | None = field(V.identifier, ("原公告编号", "原公告链接", "被更正公告"),
                                  "The notice (id or URL) this one corrects or terminates.")
 
@@ -107,6 +108,11 @@ class Notice(BaseModel):
     source: Source
     raw: dict[str, str] = Field(default_factory=dict, description="Original text of every input cell whose stored value differs from it, by field.")
     flags: dict[str, list[str]] = Field(default_factory=dict, description="Normalizer notes per field (zero, unit_from_header …).")
+
+    @property
+    def currency(self) -> str:
+        """ISO 4217 code of the notice's amounts: CNY unless its area fields name another."""
+        return getattr(self.fields, "currency", None) or "CNY"
 
     def content(self) -> dict:
         """The facts of the notice, without provenance: what a version is made of."""

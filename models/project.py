@@ -1,13 +1,19 @@
 """A project: the compiled current state of one allocation, built from its notices.
 
 OCDS semantics (ocds-and-red-flags.md; the compiledRelease of a record): notices are
-applied in publication order; a later non-empty value overrides an earlier one; a
-correction's values supersede what they correct; a termination sets the status. The
-notices stay as published: compiling never changes them.
+applied in publication order; a later non-empty value overrides an earlier one, and a
+value a later notice omits is kept (a contract notice that names the winner without the
+amount never erases the amount of the result); a correction's values supersede what
+they correct; a termination sets the status. Lots (包/标段) are merged by identity (their
+number or name), and their winners and candidates by party identity (unified social
+credit code, else normalized name): a candidate of the 候选人公示 stays a candidate, with
+its rank and bid price, after the result names the winner. The notices stay as
+published: compiling never changes them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
@@ -19,6 +25,7 @@ from models.codelists import STATUS_BY_NOTICE_TYPE, Kind, NoticeType, ProjectSta
 from models.fields import specs_of
 from models.identity import core_title, party_id
 from models.kinds import AREA_MODELS, LOTS_FIELD
+from models.normalize.text import match_key
 from models.notice import RegionRef
 
 
@@ -76,10 +83,14 @@ def compile_project(project_id: str, contents: Iterable[dict[str, Any]]) -> Proj
     corrections = 0
     title = project_no = publisher = None
     region = None
+    lots_field = LOTS_FIELD[kind]
     for notice in notices:
         ntype = NoticeType(notice["notice_type"])
         for key, value in notice["fields"].items():
             if key == "kind" or value is None or value == []:
+                continue
+            if key == lots_field:
+                merged[key] = merge_lots(merged.get(key, []), value, replace=ntype is NoticeType.correction)
                 continue
             merged[key] = value
         if ntype is NoticeType.correction:
@@ -159,3 +170,93 @@ def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[
             add(Role.candidate, award["name"], award.get("uscc"), lot=lot.get("name"), rank=award.get("rank") or i,
                 amount=award.get("amount"))
     return out
+
+
+# 第1包, 包1, 标项1, 1标段, 一标段, (1标段), 01: one lot, "1".
+_LOT_NUMBER = re.compile(r"^[(（]?(?:第|包|标项|标段|分包|子包|lot)?\s*([0-9]+|[一二三四五六七八九十]+)\s*(?:包|标项|标段|分包|号)?[)）]?$",
+                         re.IGNORECASE)
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def _cn_number(text: str) -> int:
+    """一 … 九十九 as an integer."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, units = text.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(units, 0) if units else 0)
+    return _CN_DIGITS.get(text, 0)
+
+
+def lot_key(name: str | None) -> str | None:
+    """The identity of a lot: its number when the name is one (第1包 = 包1 = 1标段 = 一标段), else
+    its normalized name; None for an unnamed lot."""
+    if not name:
+        return None
+    key = match_key(name)
+    m = _LOT_NUMBER.match(key)
+    return f"#{_cn_number(m.group(1))}" if m else key
+
+
+def _party_key(award: dict[str, Any]) -> tuple[str, str]:
+    return ("name", match_key(award.get("name") or ""))
+
+
+def _same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    if a.get("uscc") and b.get("uscc"):
+        return a["uscc"] == b["uscc"]
+    return _party_key(a) == _party_key(b)
+
+
+def _merge_awards(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Awards merged by party identity: a later value fills or overrides, an omitted one is kept."""
+    out = [dict(a) for a in old]
+    for award in new:
+        match = next((a for a in out if _same_party(a, award)), None)
+        if match is None:
+            out.append(dict(award))
+            continue
+        for key, value in award.items():
+            if value is not None:
+                match[key] = value
+    return out
+
+
+def _find_lot(lots: list[dict[str, Any]], lot: dict[str, Any]) -> dict[str, Any] | None:
+    key = lot_key(lot.get("name"))
+    if key is not None:
+        found = next((x for x in lots if lot_key(x.get("name")) == key), None)
+        if found is not None or any(lot_key(x.get("name")) for x in lots):
+            return found
+    # An unnamed lot (or lots named only now): the lot naming one of its parties, else the only lot.
+    parties = [*lot.get("winners", []), *lot.get("candidates", [])]
+    for x in lots:
+        if any(_same_party(a, b) for a in parties for b in [*x.get("winners", []), *x.get("candidates", [])]):
+            return x
+    return lots[0] if len(lots) == 1 else None
+
+
+def merge_lots(old: list[dict[str, Any]], new: list[dict[str, Any]], *, replace: bool = False) -> list[dict[str, Any]]:
+    """Lots of a later notice merged into the project's lots by identity (OCDS merge by id).
+
+    A later value overrides, an omitted one is kept: winners and candidates are merged by party
+    identity, so a contract notice that names the winner without the amount keeps the amount of
+    the result, and the candidates of a 候选人公示 survive the result. A correction (``replace``)
+    states the lot's winners and candidates anew: the lists it gives replace the earlier ones."""
+    lots = [dict(x) for x in old]
+    for lot in new:
+        target = _find_lot(lots, lot)
+        if target is None:
+            lots.append({**lot, "winners": list(lot.get("winners", [])), "candidates": list(lot.get("candidates", []))})
+            continue
+        if lot.get("name"):
+            target["name"] = target.get("name") or lot["name"]
+        if lot.get("budget") is not None:
+            target["budget"] = lot["budget"]
+        for key in ("winners", "candidates"):
+            given = lot.get(key) or []
+            if replace and given:
+                target[key] = [dict(a) for a in given]
+            else:
+                target[key] = _merge_awards(target.get(key) or [], given)
+    return lots

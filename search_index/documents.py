@@ -29,6 +29,10 @@ _HAS_DIGIT = re.compile(r"\d")
 _NUMERIC = re.compile(r"^[\d.:+\-T ]+$")  # amounts, dates: not worth a snippet
 CHUNK = 500
 SUMMARY_CHARS = 600
+# Indexed characters of a notice's page text (notice_texts.body_text): real notices run to tens of
+# thousands; beyond this a notice is mostly flattened tables and boilerplate, and the cap bounds
+# what one document costs the index.
+TEXT_CHARS = 200_000
 
 # The headline amount of a record, first present wins (notice field names; project columns add _fen).
 AMOUNT_FIELDS: dict[Kind, tuple[str, ...]] = {
@@ -84,14 +88,17 @@ def _uniq(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in items if i))
 
 
+# Selected FROM notices (unaliased: the page text comes from notice_texts by a correlated subquery).
 NOTICE_COLUMNS = ("notice_id, version_id, project_id, kind, notice_type, title, publisher, published_at, "
                   "published_year, region_code, region_name, province_code, project_no, project_name, notice_no, "
-                  "body, fields")
+                  "body, fields, "
+                  "(SELECT t.body_text FROM notice_texts t WHERE t.version_id = notices.version_id) AS body_text")
 
 
 def notice_document(row: tuple) -> Document:
     (notice_id, version_id, project_id, kind, notice_type, title, publisher, published_at, year, region_code,
-     region_name, province_code, project_no, project_name, notice_no, body, fields_json) = row
+     region_name, province_code, project_no, project_name, notice_no, body, fields_json, body_text) = row
+    page_text = (body_text or "")[:TEXT_CHARS]
     k = Kind(kind)
     fields = orjson.loads(fields_json) if fields_json else {}
     values: list[str] = []
@@ -101,7 +108,7 @@ def notice_document(row: tuple) -> Document:
     for lot in fields.get("lots") or fields.get("sections") or []:
         for party in (lot.get("winners") or []) + (lot.get("candidates") or []):
             idents.append(str(party.get("uscc") or ""))
-    idents += ids_in(title) + ids_in(body or "")
+    idents += ids_in(title) + ids_in(body or "") + ids_in(page_text)
     amount = None
     for name in AMOUNT_FIELDS[k]:
         if name == "award_total":
@@ -113,8 +120,10 @@ def notice_document(row: tuple) -> Document:
             amount = _fen(fields.get(name))
         if amount is not None:
             break
-    text = "\n".join(_uniq([title, project_name or "", body or "", publisher or "", region_name or "", *values]))
-    summary = (body or "").strip() or "；".join(v for v in values if not _NUMERIC.match(v or ""))
+    text = "\n".join(_uniq([title, project_name or "", body or "", publisher or "", region_name or "", *values,
+                            page_text]))
+    summary = ((body or "").strip() or "；".join(v for v in values if not _NUMERIC.match(v or ""))
+               or page_text.strip())
     return Document(
         key=f"n:{notice_id}", doctype="notice", id=notice_id, project_id=project_id, kind=kind, title=title,
         text=text, ids=_uniq(fold(i).strip() for i in idents), published_at=published_at,
@@ -195,19 +204,23 @@ def iter_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None
 
 
 def watermark(conn: sqlite3.Connection) -> str:
-    """The latest change time in the database (max of first_seen_at, superseded_at, projects.updated_at)."""
+    """The latest change time in the database (max of first_seen_at, superseded_at, projects.updated_at,
+    notice_texts.stored_at: a later copy can bring the text of a stored version)."""
     row = conn.execute(
         "SELECT max(coalesce((SELECT max(first_seen_at) FROM notices), ''),"
         " coalesce((SELECT max(superseded_at) FROM notices), ''),"
-        " coalesce((SELECT max(updated_at) FROM projects), ''))").fetchone()
+        " coalesce((SELECT max(updated_at) FROM projects), ''),"
+        " coalesce((SELECT max(stored_at) FROM notice_texts), ''))").fetchone()
     return row[0] or ""
 
 
 def at_watermark(conn: sqlite3.Connection, mark: str) -> list[int]:
-    """How many rows carry exactly the watermark time (notices seen, notices superseded, projects updated)."""
+    """How many rows carry exactly the watermark time (notices seen, notices superseded, projects updated,
+    texts stored)."""
     return [conn.execute("SELECT count(*) FROM notices WHERE first_seen_at = ?", (mark,)).fetchone()[0],
             conn.execute("SELECT count(*) FROM notices WHERE superseded_at = ?", (mark,)).fetchone()[0],
-            conn.execute("SELECT count(*) FROM projects WHERE updated_at = ?", (mark,)).fetchone()[0]]
+            conn.execute("SELECT count(*) FROM projects WHERE updated_at = ?", (mark,)).fetchone()[0],
+            conn.execute("SELECT count(*) FROM notice_texts WHERE stored_at = ?", (mark,)).fetchone()[0]]
 
 
 def changed_since(conn: sqlite3.Connection, since: str, counts: list[int] | None = None) -> tuple[list[str], list[str]]:
@@ -219,8 +232,9 @@ def changed_since(conn: sqlite3.Connection, since: str, counts: list[int] | None
     second is not missed (unless it only rewrote a project already stamped that second)."""
     op = ">" if counts is not None and at_watermark(conn, since) == counts else ">="
     notice_ids = [r[0] for r in conn.execute(
-        f"SELECT DISTINCT notice_id FROM notices WHERE first_seen_at {op} ? OR superseded_at {op} ?",  # noqa: S608
-        (since, since))]
+        f"SELECT DISTINCT notice_id FROM notices WHERE first_seen_at {op} ? OR superseded_at {op} ?"  # noqa: S608
+        f" UNION SELECT n.notice_id FROM notice_texts t JOIN notices n USING (version_id) WHERE t.stored_at {op} ?",
+        (since, since, since))]
     project_ids = [r[0] for r in conn.execute(f"SELECT project_id FROM projects WHERE updated_at {op} ?",  # noqa: S608
                                               (since,))]
     return notice_ids, project_ids

@@ -22,7 +22,7 @@ from gongkai.site.build import build
 from gongkai.store import Store
 from models.assemble import Cell, assemble
 from models.codelists import Kind
-from models.notice import Notice, Source
+from models.notice import Attachment, Notice, Source
 
 SITE_URL = "https://gongkai.test/site/"
 SEEN = ["2026-03-01T00:00:00+00:00", "2026-03-02T00:00:00+00:00", "2026-03-03T00:00:00+00:00"]
@@ -50,7 +50,10 @@ def batch_one() -> list[Notice]:
                source_url="https://www.landchina.com/x/1"),
         notice(Kind.procurement, 2, "德清县公共资源交易中心", title="某医院设备采购项目公告", published_at="2026-01-05 09:00",
                region_code="330521", project_no="ZJ-2026-001", buyer="某医院", budget="1000000.00", method="公开招标",
-               notice_no="N1", body="一、项目概况\n采购设备一批。\n二、预算 100 万元"),
+               notice_no="N1", body="一、项目概况\n采购设备一批。\n二、预算 100 万元").model_copy(update={
+                   "body_text": "一、项目基本情况\n采购需求：彩色多普勒超声诊断仪一台。\n二、获取采购文件\n时间：2026年1月5日至1月12日",
+                   "attachments": [Attachment(name="采购文件.pdf", url="https://example.gov.cn/files/ZJ-2026-001.pdf"),
+                                   Attachment(name="中小企业声明函.docx")]}),
         notice(Kind.procurement, 3, "德清县公共资源交易中心", title="某医院设备采购项目更正公告",
                published_at="2026-01-08 09:00", region_code="330521", project_no="ZJ-2026-001", budget="1200000",
                corrects="N1", notice_no="N2"),

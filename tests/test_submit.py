@@ -238,3 +238,100 @@ def test_a_refused_file_leaves_no_raw_bytes_behind(store, tmp_path):
     assert not store.raw_dir.exists() or not any(store.raw_dir.rglob("*"))
     assert submit(store, land_file(tmp_path, [LAND_ROW], "dry.csv"), kind=Kind.land, agency="A", dry_run=True).ok
     assert not store.raw_dir.exists() or not any(store.raw_dir.rglob("*"))
+
+
+@pytest.mark.parametrize("placeholder", ["无", "-", "/", "—", "－", "None", "null", "空", "暂无", "N/A", "\xa0"])
+def test_placeholder_cells_are_empty_values_never_a_crash(store, tmp_path, placeholder):
+    # issue 8: a one-row CSV with region 无 gave an AttributeError traceback.
+    row = [*LAND_ROW[:2], placeholder, *LAND_ROW[3:9], placeholder, placeholder, LAND_ROW[11]]
+    result = submit(store, land_file(tmp_path, [row]), kind=Kind.land, agency="佛山市自然资源局")
+    assert result.ok, result.report()
+    region, raw, flags = store.conn.execute("SELECT region_code, raw, flags FROM notices").fetchone()
+    assert region is None  # no region, not a made-up one
+    fields = orjson.loads(store.conn.execute("SELECT fields FROM notices").fetchone()[0])
+    assert "holder_uscc" not in fields and "contract_date" not in fields
+    assert fields["holder"] == "佛山某置业有限公司"
+    if placeholder.strip():
+        assert orjson.loads(raw)["region"] == placeholder  # what was printed is kept
+        assert orjson.loads(flags)["region"] == ["placeholder"]
+
+
+def test_placeholder_winner_and_lot_are_nobody(store, tmp_path):
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps([{"项目名称": "某采购", "发布时间": "2026-01-05", "region": "无",
+                                 "lots": [{"name": "—", "winners": [{"name": "无"}, {"name": "甲公司", "amount": "暂无"}]}]}],
+                               ensure_ascii=False), encoding="utf-8")
+    result = submit(store, path, kind=Kind.procurement, agency="某采购中心")
+    assert result.ok, result.report()
+    fields = orjson.loads(store.conn.execute("SELECT fields FROM notices").fetchone()[0])
+    assert fields["lots"] == [{"winners": [{"name": "甲公司"}], "candidates": []}]
+
+
+def _no_region_file(tmp_path: Path, region_cell: str | None) -> Path:
+    headers = [h for h in LAND_HEADERS if h != "行政区"] + ([] if region_cell is None else ["行政区"])
+    row = [v for h, v in zip(LAND_HEADERS, LAND_ROW, strict=True) if h != "行政区"] + (
+        [] if region_cell is None else [region_cell])
+    return write_csv(tmp_path / "land.csv", headers, [row])
+
+
+@pytest.mark.parametrize(("region", "code", "name"), [("440606", "440606", "广东省佛山市顺德区"), ("顺德区", "440606", "顺德区")])
+@pytest.mark.parametrize("cell", [None, "无", ""])
+def test_region_option_sets_rows_without_a_region(store, tmp_path, region, code, name, cell):
+    result = submit(store, _no_region_file(tmp_path, cell), kind=Kind.land, agency="佛山市自然资源局", region=region)
+    assert result.ok, result.report()
+    assert store.conn.execute("SELECT region_code, region_name, province_code FROM notices").fetchone() == (
+        code, name, "440000")
+
+
+def test_region_option_never_overrides_a_row_region(store, tmp_path):
+    result = submit(store, _no_region_file(tmp_path, "南海区"), kind=Kind.land, agency="A", region="440606")
+    assert result.ok, result.report()
+    assert store.conn.execute("SELECT region_code FROM notices").fetchone() == ("440605",)
+
+
+def test_unknown_region_option_is_a_clear_error(store, tmp_path):
+    before = dump(store.path)
+    result = submit(store, _no_region_file(tmp_path, None), kind=Kind.land, agency="A", region="火星区")
+    assert not result.ok
+    assert result.problems[0].column == "--region"
+    assert dump(store.path) == before
+
+
+def test_map_gives_a_unitless_column_its_unit(store, tmp_path):
+    headers = ["电子监管号", "项目名称", "成交价格", "土地使用权人", "发布时间"]
+    path = write_csv(tmp_path / "land.csv", headers, [["4406062019B07595", "某地块", "302000", "某公司", "2019-03-28"]])
+    result = submit(store, path, kind=Kind.land, agency="A", mapping={"成交价格": "成交价格(万元)"})
+    assert result.ok, result.report()
+    fields = orjson.loads(store.conn.execute("SELECT fields FROM notices").fetchone()[0])
+    assert Decimal(fields["price"]) == Decimal("3020000000")
+    # without the map the same column is yuan
+    again = submit(store, path, kind=Kind.land, agency="A", dry_run=True)
+    assert again.ok
+    assert again.counts.changed == 1
+
+
+def test_bare_code_and_address_columns_belong_to_the_party_before_them(store, tmp_path):
+    buyer_uscc, winner_uscc = "91110000600037341L", "91320507MA1MBNTA9C"
+    # repeated headers, as real tables print them
+    headers = ["项目名称", "发布时间", "采购人", "统一社会信用代码", "地址", "中标供应商名称", "统一社会信用代码", "地址",
+               "中标金额", "代理机构", "统一社会信用代码"]
+    row = ["某采购项目", "2026-01-05", "某市财政局", buyer_uscc, "某路1号", "甲公司", winner_uscc, "某路2号", "845300.00",
+           "某代理公司", "91440300MA5F7J2K1X"]
+    result = submit(store, write_csv(tmp_path / "p.csv", headers, [row]), kind=Kind.procurement, agency="某市财政局")
+    assert result.ok, result.report()
+    fields = orjson.loads(store.conn.execute("SELECT fields FROM notices").fetchone()[0])
+    assert fields["buyer_uscc"] == buyer_uscc
+    assert fields["lots"][0]["winners"] == [{"name": "甲公司", "uscc": winner_uscc, "amount": "845300.00"}]
+    ignored = dict(result.ignored)
+    assert set(ignored) == {"地址", "地址#2", "统一社会信用代码#3"}  # addresses, and the agent has no code field
+    assert "agent" in ignored["统一社会信用代码#3"]
+
+
+def test_a_land_supply_result_without_a_holder_is_a_result(store, tmp_path):
+    # 划拨: an allocation, printed without a holder or a price
+    headers = ["电子监管号", "项目名称", "行政区", "面积(公顷)", "土地用途", "供地方式", "土地使用权人", "成交价格(万元)", "发布时间"]
+    row = ["4406062019B07599", "某学校用地", "顺德区", "1.2", "教育用地", "划拨", "", "", "2019-03-28"]
+    result = submit(store, write_csv(tmp_path / "land.csv", headers, [row]), kind=Kind.land, agency="A")
+    assert result.ok, result.report()
+    assert store.conn.execute("SELECT notice_type FROM notices").fetchone() == ("result",)
+    assert store.conn.execute("SELECT status FROM projects").fetchone() == ("awarded",)

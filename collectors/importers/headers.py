@@ -4,12 +4,19 @@ A header may be a field's English name (``price``: its canonical unit, yuan), on
 Chinese labels the portals print (``成交价格``), or a label with a unit
 (``成交价格(万元)``, ``面积（公顷）``): the unit in the label drives the conversion of
 every cell without a unit of its own. A ``--map`` YAML maps any other header to a field
-name or a label, or to ``null`` to ignore the column. An unknown header is an error.
+name or a label, or to ``null`` to ignore the column; mapping to a label with a unit gives a
+unit-less column that unit (``成交价格: 成交价格(万元)``). An unknown header is an error.
+
+A bare ``统一社会信用代码`` or ``地址`` column right after a party's name column belongs to that
+party (``采购人, 统一社会信用代码, 地址`` → the buyer's code; the address is not kept). A few labels
+the portals print name nothing the models keep (``开标地点``, ``评审得分`` …): such a column is
+read and ignored, and listed with the reason in :attr:`HeaderMap.ignored`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -27,6 +34,29 @@ _UNITS_OF = {
 # Columns of a JSON record that are structured, not cells.
 STRUCTURED = {"lots", "sections"}
 
+# Labels of the reference's field tables that name no fact the models keep: ignored, with why.
+IGNORED_LABELS: dict[str, str] = {
+    "地址": "a party's address is not kept",
+    "中标供应商地址": "a party's address is not kept",
+    "中标（成交）供应商地址": "a party's address is not kept",
+    "开标地点": "the place of bid opening is not kept",
+    "获取采购文件时间": "document access details are not kept",
+    "获取采购文件地点": "document access details are not kept",
+    "获取采购文件方式": "document access details are not kept",
+    "获取采购文件售价": "document access details are not kept",
+    "评审得分": "evaluation scores are not kept",
+    "排名": "the rank of a candidate is its order in the candidates column",
+    "经办人": "the exchange's clerk is not kept",
+    "近一年总资产": "the target's financial statements are not kept",
+    "净利润": "the target's financial statements are not kept",
+}
+_DUPLICATE = re.compile(r"#\d+$")  # the mark readers give a repeated header (readers.unique_headers)
+# Bare columns that belong to the party named in the column just before them.
+_USCC_LABELS = frozenset({"统一社会信用代码", "社会信用代码", "信用代码", "统一信用代码"})
+_ADDRESS_LABELS = frozenset({"地址", "住所", "注册地址", "联系地址"})
+# Name fields whose code column is not declared with ``uscc_of`` (lot columns hold lists).
+_USCC_OF_LIST = {"winner": "winner_uscc"}
+
 
 class MapError(Exception):
     """The --map file cannot be used."""
@@ -43,6 +73,7 @@ class Column:
 class HeaderMap:
     columns: list[Column]
     problems: list[tuple[str, str]]  # (header, reason)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (header, why): known labels not kept
 
     def by_header(self) -> dict[str, Column]:
         return {c.header: c for c in self.columns}
@@ -74,19 +105,29 @@ def load_map(path: Path) -> dict[str, str | None]:
     return data
 
 
+def _uscc_fields(kind: Kind) -> dict[str, str]:
+    """name field → the field holding that party's unified social credit code."""
+    out = {spec.uscc_of: name for name, spec in specs_for(kind).items() if spec.uscc_of}
+    return {**out, **{k: v for k, v in _USCC_OF_LIST.items() if k in specs_for(kind)}}
+
+
 def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | None = None) -> HeaderMap:
     """Resolve every header, reporting each one that is unknown, duplicated or has a bad unit."""
     index = _index(kind)
     specs = specs_for(kind)
+    uscc_of = _uscc_fields(kind)
     mapping = mapping or {}
     columns: list[Column] = []
     problems: list[tuple[str, str]] = []
+    ignored: list[tuple[str, str]] = []
     used: dict[str, str] = {}
+    party: str | None = None  # the party name field of the column just before (kept across its code/address)
     for header in headers:
+        previous_party, party = party, None
         if header in STRUCTURED:
             columns.append(Column(header, header, None))
             continue
-        target = header
+        target = _DUPLICATE.sub("", header)  # 统一社会信用代码#2 is read as 统一社会信用代码
         if header in mapping:
             if mapping[header] is None:
                 columns.append(Column(header, None, None))
@@ -95,12 +136,31 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
         if not header.strip():
             problems.append((header, "empty header: name the column or remove it"))
             continue
+        key = match_key(target)
+        if previous_party and header not in mapping and key in _ADDRESS_LABELS:
+            ignored.append((header, f"the address of {previous_party} is not kept"))
+            columns.append(Column(header, None, None))
+            party = previous_party
+            continue
+        if previous_party and header not in mapping and key in _USCC_LABELS:
+            code_field = uscc_of.get(previous_party)
+            if code_field is None:
+                ignored.append((header, f"{previous_party} has no unified social credit code field; map the column"
+                                        " with --map to keep it"))
+                columns.append(Column(header, None, None))
+                party = previous_party
+                continue
+            target, key = code_field, match_key(code_field)
         label, unit = split_label(target)
-        found = index.get(match_key(target))
+        found = index.get(key)
         if found is not None:
             unit = found[1]
         else:
             found = index.get(match_key(label))
+        if found is None and header not in mapping and match_key(label) in _IGNORED_KEYS:
+            ignored.append((header, _IGNORED_KEYS[match_key(label)]))
+            columns.append(Column(header, None, None))
+            continue
         if found is None:
             where = " (from --map)" if header in mapping else ""
             problems.append((header, f"unknown column{where}: not a field name or label of {kind.value} notices; "
@@ -122,4 +182,11 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
             continue
         used[name] = header
         columns.append(Column(header, name, unit))
-    return HeaderMap(columns, problems)
+        if spec.role:
+            party = name
+        elif previous_party and uscc_of.get(previous_party) == name:
+            party = previous_party  # name, code, address: the address still belongs to the party
+    return HeaderMap(columns, problems, ignored)
+
+
+_IGNORED_KEYS = {match_key(label): why for label, why in IGNORED_LABELS.items()}

@@ -20,6 +20,20 @@ FORMATS = ("csv", "xlsx", "json", "jsonl")
 _SNIFF_BYTES = 1 << 20
 
 
+DUPLICATE_MARK = "#"  # 统一社会信用代码, 统一社会信用代码#2: a repeated header, told apart
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Headers with repeats told apart (``统一社会信用代码`` after the buyer and again after the
+    winner is common): the second becomes ``统一社会信用代码#2``, so no column is lost."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 or not h else f"{h}{DUPLICATE_MARK}{seen[h]}")
+    return out
+
+
 class ReadError(Exception):
     """The file as a whole cannot be read (format, encoding, structure)."""
 
@@ -67,7 +81,7 @@ def _csv(path: Path) -> Table:
         for line, record in enumerate(reader, start=1):  # noqa: B007 - line is used after the loop
             if not record or (record[0].lstrip().startswith("#")):
                 continue  # blank lines and template comments
-            headers = [h.strip() for h in record]
+            headers = unique_headers([h.strip() for h in record])
             break
     except UnicodeDecodeError as exc:
         fh.close()
@@ -114,7 +128,7 @@ def _xlsx(path: Path) -> Table:
         if record and record[0] is not None and str(record[0]).lstrip().startswith("#"):
             continue
         if record and any(c is not None for c in record):
-            headers = ["" if c is None else str(c).strip() for c in record]
+            headers = unique_headers(["" if c is None else str(c).strip() for c in record])
             break
     if headers is None:
         wb.close()

@@ -158,7 +158,7 @@ class _Walker:
             if node.tail:
                 self.buf.append(node.tail)
             return
-        if tag == "table" and not node.xpath(".//table"):
+        if tag == "table" and not node.xpath(".//table") and _is_data_table(node):
             self.flush()
             rows = _grid(node)
             if rows:
@@ -182,6 +182,13 @@ class _Walker:
             self.flush()
         if node.tail:
             self.buf.append(node.tail)
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    """A table of rows and columns, not a one-cell frame around a whole notice."""
+    rows = table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+    widest = max((len(r.xpath("./td|./th")) for r in rows), default=0)
+    return widest >= 2
 
 
 def _cell_text(cell: etree._Element) -> str:
@@ -224,7 +231,7 @@ def _grid(table: etree._Element) -> list[list[str]]:
         col = 0
         cells = tr.xpath("./td|./th")
 
-        def fill() -> None:
+        def fill(row: list[str] = row) -> None:
             nonlocal col
             while col in pending:
                 text, left = pending[col]

@@ -28,7 +28,7 @@ from collectors.importers.headers import resolve
 from collectors.parsers import Extracted
 from collectors.parsers.document import Line, Page, Table
 from models.assemble import Cell, specs_for
-from models.codelists import Kind
+from models.codelists import METHOD_ALIASES, Kind
 from models.fields import split_label
 from models.normalize import lookup_region, parse_amount
 from models.normalize.regions import _data as _regions
@@ -51,6 +51,9 @@ PAGE_ALIASES: dict[str, str] = {
     "磋商时间": "开标时间", "开启时间": "开标时间",
     "废标情形": "废标理由", "废标原因": "废标理由", "流标原因": "流标原因", "终止理由": "终止原因",
     "项目终止原因": "终止原因", "采购方式：": "采购方式",
+    "标的物编号": "项目编号", "标的编号": "项目编号", "项目编号为": "项目编号",
+    "本标的物成交价": "成交价", "标的物成交价": "成交价", "起始价": "挂牌价格", "评估价": "评估价",
+    "处置方式": "交易方式", "拍卖方式": "交易方式", "转让方式": "交易方式",
 }
 # What a contact block's 名称 means, by the block's heading.
 _CONTACT_ROLES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -66,7 +69,7 @@ _IGNORED = frozenset(match_key(s) for s in (
     "地址", "联系方式", "联系人", "电话", "传真", "邮编", "电子邮箱", "电子邮件", "项目联系人", "项目联系电话",
     "联系电话", "电话（传真）", "网址", "开户银行", "账号", "开户名称", "采购单位地址", "采购单位联系方式",
     "代理机构地址", "代理机构联系方式", "采购人地址", "采购人联系方式", "招标人地址", "招标代理机构地址",
-    "浏览", "阅读次数", "点击数", "字号", "打印", "关闭", "分享到", "当前位置", "您当前位置", "当前的位置",
+    "供应商地址", "中标供应商地址", "成交供应商地址", "浏览", "阅读次数", "点击数", "字号", "打印", "关闭", "分享到", "当前位置", "您当前位置", "当前的位置",
     "备注", "备注说明", "附件", "总中标金额", "总成交金额", "中标总金额", "主办单位", "技术支持", "网站标识码", "Email",
 ))
 _NUMBERING = re.compile(
@@ -161,6 +164,7 @@ def _label_splitter(kind: Kind) -> re.Pattern[str]:
     for _pattern, label in _CONTACT_ROLES:
         labels.add(label)
     labels.update(("名称", "名 称", "地址", "联系方式", "联系人", "电话", "地 址"))
+    labels.update(_NAME_COLS + _USCC_COLS + _AMOUNT_COLS + ("供应商地址", "中标供应商地址", "成交供应商地址"))
     alternation = "|".join(re.escape(s) for s in sorted(labels, key=len, reverse=True))
     return re.compile(rf"(?:(?<=[\s。；;，,）)])|^)(?:{_NUMBERING.pattern[1:]})?(?P<label>{alternation})"
                       rf"(?:[（(][^）)]{{1,8}}[）)])?\s*[：:]")
@@ -181,7 +185,7 @@ class Reader:
     """What one page says, accumulated block by block."""
 
     kind: Kind
-    pairs: list[tuple[str, str]] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (printed label, value)
     parties: list[_Party] = field(default_factory=list)
     unknown: dict[str, str] = field(default_factory=dict)
     title: str = ""
@@ -189,6 +193,11 @@ class Reader:
     # -- pairs ----------------------------------------------------------------------------------
     def add_pair(self, label: str, value: str, context: str = "") -> None:
         label = _NUMBERING.sub("", label.strip()).strip()
+        if all(len(t) <= 2 for t in label.split()):
+            label = label.replace(" ", "")  # 名 称, 联 系 人: letter-spaced labels
+        if " " in label and not field_of(self.kind, label):
+            head, _, label = label.rpartition(" ")
+            context = f"{context} {head}"
         value = value.strip().strip("　 ").rstrip("。；;")
         if not label or not value:
             return
@@ -224,6 +233,11 @@ class Reader:
                     self.add_pair(more.group("label"), more.group("value"), context)
             if spec.value.value in ("date", "datetime") and (m := _DATE_IN.search(value)):
                 value = m.group(1)
+            if spec.value.value == "choice" and spec.name != "notice_type":
+                canonical = METHOD_ALIASES.get(value, value)
+                if canonical not in spec.choices:
+                    self.unknown.setdefault(label, value[:500])
+                    return
         self.pairs.append((label, value))
 
     def read_line(self, text: str, context: str, next_text: str | None) -> bool:
@@ -267,6 +281,11 @@ class Reader:
 
     def _pair_row(self, row: list[str], context: str) -> None:
         cells = [c for c in row]
+        filled = [c for c in cells if c.strip()]
+        labels = [c for c in filled if field_of(self.kind, c.strip().rstrip("：:")) or _column_role(c)
+                  or c in ("序号", "其他事项", "备注")]
+        if len(filled) >= 3 and len(labels) * 4 >= len(filled) * 3:
+            return  # a header row whose data rows are empty (3.废标结果: 序号 | 标项名称 | 废标理由)
         i = 0
         while i < len(cells):
             label = cells[i].strip().rstrip("：:").strip()
@@ -456,9 +475,13 @@ def _lot_label(text: str) -> str | None:
 
 
 def to_extracted(reader: Reader) -> Extracted:
-    from collectors.parsers import cells_from_labels
-
-    out = cells_from_labels(reader.kind, reader.pairs)
+    out = Extracted({}, kind=reader.kind)
+    for label, value in reader.pairs:
+        found = field_of(reader.kind, label)
+        if found is None:
+            out.unknown.setdefault(label, value)
+        elif found[0] not in out.cells:
+            out.cells[found[0]] = Cell(value, found[1])
     flat = {k: out.cells.pop(k) for k in ("lot", "winner", "winner_uscc", "award_amount", "candidates",
                                           "candidate_prices") if k in out.cells}
     if flat.get("winner") and _looks_like_name(str(flat["winner"].value)):
@@ -483,8 +506,15 @@ def to_extracted(reader: Reader) -> Extracted:
 def lots_of(parties: Iterable[_Party]) -> list[dict]:
     """Parties grouped into lots, one entry per (lot, name, role): tables that repeat a supplier
     (address table, then amounts table) merge into one award."""
+    parties = list(parties)
+    lot_of: dict[str, set[str]] = {}
+    for p in parties:
+        if p.lot:
+            lot_of.setdefault(p.name, set()).add(p.lot)
     lots: dict[str | None, dict] = {}
     for p in parties:
+        if p.lot is None and len(lot_of.get(p.name, ())) == 1:
+            p.lot = next(iter(lot_of[p.name]))
         entry = lots.setdefault(p.lot, {"name": p.lot, "winners": [], "candidates": []})
         key = "winners" if p.winner else "candidates"
         same = next((a for a in entry[key] if a["name"] == p.name), None)

@@ -55,7 +55,7 @@ _AREA_WORDS: dict[Kind, tuple[str, ...]] = {
 }
 _TITLE_WORDS = re.compile(r"公告|公示|结果|通知|招标|采购|出让|转让|处置|项目|工程")
 # A title ends with the notice it is (…中标公告, …结果公示, …(代招标公告)).
-_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书|信息)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,48}[)）]$")
+_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,48}[)）]$")
 _TITLE_CLASS = re.compile(r"ewb-trade-h|ewb-article-tt|article-title|detail-title|\btc\b|h4_o|title|^h1")
 _CRUMB = re.compile(r"当前位置|当前的位置|您的位置|首页\s*[>»]|[>»].*[>»]")
 _FOOTER = re.compile(r"主办单位|版权所有|ICP备|网站标识码|技术支持[:：]|Copyright|©")
@@ -95,36 +95,51 @@ def _clean_title(text: str) -> str:
 
 
 def find_title(page: Page) -> str:
-    """The notice's title: ArticleTitle, else the heading that reads like one, else <title>."""
+    """The notice's title: ArticleTitle, a <title> or heading that reads like one, a title-classed
+    heading, a line that reads like one, else the <title>."""
     meta = _clean_title(page.meta.get("ArticleTitle", ""))
     if meta and _TITLE_WORDS.search(meta):
         return meta
     if 8 <= len(page.title_tag) <= 200 and _TITLE_END.search(page.title_tag):
         return page.title_tag
-    best = ""
-    for tag, text in page.headings:
-        text = squash(text)
-        if 8 <= len(text) <= 200 and _TITLE_END.search(text) and len(text) > len(best):
-            best = text
-            if tag.startswith(("h3", "h2.ewb", "h4.h4_o", "h2.tc", "h1")):
-                break
+    site, _, item = page.title_tag.partition("-")
+    if 0 < len(site) <= 8 and len(item) >= 4 and any(isinstance(b, Line) and b.text == item for b in page.blocks):
+        return page.title_tag  # 北交互联-京NC6575…: the site's name and the item the page is about
+    # the longest heading or early line that reads like a title (a heading 单一来源采购公示 under a
+    # line that names the project too: the line)
+    candidates = [squash(text) for _tag, text in page.headings]
+    candidates += [b.text for b in page.blocks[:150] if isinstance(b, Line)]
+    titled = [t for t in candidates if 6 <= len(t) <= 150 and _TITLE_END.search(t) and not _CRUMB.search(t)
+              and not re.search(r"[：:。]", re.sub(r"[(（][^)）]*[)）]", "", t))]
+    best = max(titled, key=len) if titled else ""
     if not best:
         best = next((text for tag, text in page.headings if _TITLE_CLASS.search(tag) and 4 <= len(text) <= 200), "")
-    if not best:
-        best = next((b.text for b in page.blocks[:80] if isinstance(b, Line) and 8 <= len(b.text) <= 200
-                     and _TITLE_END.search(b.text) and not _CRUMB.search(b.text)
-                     and not re.search(r"[：:]", re.sub(r"[(（][^)）]*[)）]", "", b.text))), "")
-    if not best:
-        for _tag, text in page.headings:
-            if 4 <= len(text) <= 200 and "首页" not in text:
-                best = text
-                break
     if meta and (not best or len(meta) > len(best)):
         return meta
     if best:
         return best
-    title = re.split(r"\s*[_|｜—–-]{1,2}\s*(?=[^_|｜—–-]*(?:网|平台|中心|系统)\s*$)", page.title_tag)[0]
-    return title or page.title_tag
+    title = page.title_tag  # as printed, site name included
+    if len(title) >= 6:
+        return title
+    return next((text for _tag, text in page.headings if 6 <= len(text) <= 200), title)
+
+
+_CN_DATE = re.compile(r"[〇零一二三四五六七八九○Ｏ]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0"}
+
+
+def _cn_number(text: str) -> int:
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (int(_CN_DIGITS[tens]) if tens else 1) * 10 + (int(_CN_DIGITS[ones]) if ones else 0)
+    return int("".join(_CN_DIGITS[c] for c in text))
+
+
+def _cn_date(text: str) -> str:
+    """二〇二五年十二月三日 → 2025年12月3日 (dates written in Chinese numerals, as signatures are)."""
+    year, rest = text.split("年", 1)
+    month, rest = rest.split("月", 1)
+    return f"{''.join(_CN_DIGITS[c] for c in year)}年{_cn_number(month)}月{_cn_number(rest.rstrip('日'))}日"
 
 
 def find_time(page: Page, title: str) -> str | None:
@@ -148,6 +163,9 @@ def find_time(page: Page, title: str) -> str | None:
     for comment in page.comments:
         if _TIME_LABELS.search(comment) and (d := _DATETIME.search(comment)):
             return d.group(1)
+    for line in reversed(lines[-15:]):
+        if _CN_DATE.fullmatch(line.strip()):
+            return _cn_date(line.strip())
     pub = page.meta.get("PubDate") or page.meta.get("publishdate") or page.meta.get("article:published_time")
     if pub and (d := _DATETIME.search(pub)):
         return d.group(1)
@@ -206,14 +224,78 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
         cells.setdefault("publisher", Cell(publisher))
     if url and url.startswith(("http://", "https://")):
         cells.setdefault("source_url", Cell(url))
-    _set_type(cells, title, page)
+    _set_type(cells, title, page, text)
+    _set_initiator(cells, kind, text)
+    _set_method(cells, kind, title, text)
+    _set_name_from_title(cells, page, title)
     _set_region(cells, page, title)
     out.body_text = text
     out.attachments = attachments(page)
     return out
 
 
-def _set_type(cells: dict[str, Cell], title: str, page: Page) -> None:
+_INITIATOR = re.compile(r"^(?P<who>[\u4e00-\u9fff（）()]{4,40}?(?:人民法院|人民政府|自然资源局|自然资源和规划局|规划和自然资源局"
+                        r"|管理局|委员会|中心|公司|医院|学校|大学|研究院|研究所))(?:将于|定于|拟于|决定|现就|就|受)")
+_INITIATOR_FIELD = {Kind.state_asset: "transferor", Kind.land: "grantor", Kind.mining: "grantor",
+                    Kind.procurement: "buyer", Kind.tender: "tenderer"}
+
+
+_METHOD_IN_TEXT = re.compile(r"(?:采用|进行|以|通过|实行|按)(公开招标|邀请招标|竞争性磋商|竞争性谈判|单一来源(?:采购)?|询价|"
+                             r"挂牌|拍卖|招标)(?:方式|的方式|形式)?")
+
+
+def _set_method(cells: dict[str, Cell], kind: Kind, title: str, text: str) -> None:
+    """The procedure, when no label names it: from the title ([竞争性磋商]…, …单一来源采购公告), else
+    from the text (…现对该项目进行公开招标)."""
+    from models.assemble import specs_for
+    from models.codelists import METHOD_ALIASES
+
+    name = "supply_method" if kind is Kind.land else "method"
+    spec = specs_for(kind).get(name)
+    if spec is None or name in cells:
+        return
+    choices = [c for c in spec.choices if c != "其他"]
+    aliases = [a for a, c in METHOD_ALIASES.items() if c in choices and len(a) >= 3]
+    for word in sorted(choices + aliases, key=len, reverse=True):
+        if word in title:
+            cells[name] = Cell(word)
+            return
+    for m in _METHOD_IN_TEXT.finditer(text[:5000]):
+        value = METHOD_ALIASES.get(m.group(1), m.group(1))
+        if value in choices:
+            cells[name] = Cell(value)
+            return
+
+
+def _set_initiator(cells: dict[str, Cell], kind: Kind, text: str) -> None:
+    """Who opens the procedure, from the opening sentence (北京市第一中级人民法院将于…进行司法处置)."""
+    name = _INITIATOR_FIELD.get(kind)
+    if not name or name in cells:
+        return
+    from models.assemble import specs_for
+
+    if name not in specs_for(kind):
+        return
+    for line in text.splitlines()[:80]:
+        if m := _INITIATOR.match(line):
+            cells[name] = Cell(m.group("who"))
+            return
+
+
+def _set_name_from_title(cells: dict[str, Cell], page: Page, title: str) -> None:
+    """``北交互联-京NC6575…``: a <title> of site and item names the item when the page prints it alone."""
+    if "project_name" in cells or "-" not in page.title_tag:
+        return
+    site, _, item = page.title_tag.partition("-")
+    if len(site) <= 8 and len(item) >= 4 and any(isinstance(b, Line) and b.text == item for b in page.blocks):
+        cells["project_name"] = Cell(item)
+
+
+def _set_type(cells: dict[str, Cell], title: str, page: Page, text: str = "") -> None:
+    if "notice_type" not in cells and not notice_type_from_title(title) and re.search(
+            r"竞价结束|已成交|成交价\s*[：:]\s*[￥¥]?\s*\d", text):
+        cells["notice_type"] = Cell("result")
+        return
     crumb = _breadcrumb(page)
     column = page.meta.get("ColumnName") or page.meta.get("ColumnType") or ""
     for word in (column, *reversed(re.split(r"[>»/]", crumb))):

@@ -119,8 +119,10 @@ def _marks_now(conn: sqlite3.Connection) -> dict[str, str]:
     updated = conn.execute("SELECT max(updated_at) FROM projects").fetchone()[0] or ""
     # A copy of a notice from another platform adds only a notice_sources row: track it too.
     sources = conn.execute("SELECT max(rowid) FROM notice_sources").fetchone()[0] or 0
+    # …and a later copy can bring the text of a stored version (rewritten rows get a new rowid).
+    texts = conn.execute("SELECT max(rowid) FROM notice_texts").fetchone()[0] or 0
     return {"max_rowid": str(max_rowid or 0), "count": str(n), "last_version": last_vid[0] if last_vid else "",
-            "updated_at": updated, "max_source_rowid": str(sources)}
+            "updated_at": updated, "max_source_rowid": str(sources), "max_text_rowid": str(texts)}
 
 
 def _can_continue(conn: sqlite3.Connection, meta: dict[str, str], fp: str, db: Path) -> bool:
@@ -205,6 +207,9 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
         changed |= {r[0] for r in conn.execute(
             "SELECT DISTINCT n.project_id FROM notice_sources s JOIN notices n USING (version_id) WHERE s.rowid > ?",
             (int(meta.get("max_source_rowid", "0")),))}
+        changed |= {r[0] for r in conn.execute(
+            "SELECT DISTINCT n.project_id FROM notice_texts t JOIN notices n USING (version_id) WHERE t.rowid > ?",
+            (int(meta.get("max_text_rowid", "0")),))}
         project_ids = sorted(changed)
         rows, version_ids = _items_of(conn, project_ids)
         ids = project_ids + version_ids

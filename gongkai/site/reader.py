@@ -64,6 +64,8 @@ def notice(conn: sqlite3.Connection, version_id: str) -> dict[str, Any] | None:
     for key in ("fields", "raw", "flags"):
         n[key] = orjson.loads(n[key]) if n[key] else {}
     n["sources"] = sources(conn, [version_id]).get(version_id, [])
+    text = conn.execute("SELECT body_text, attachments FROM notice_texts WHERE version_id = ?", (version_id,)).fetchone()
+    n["body_text"], n["attachments"] = (text[0], orjson.loads(text[1])) if text else ("", [])
     # version ids are '{notice_id}-v{n}': a primary-key range finds them (notice_id alone has no index)
     nid = n["notice_id"]
     n["versions"] = _dicts(conn.execute(
@@ -201,8 +203,10 @@ def stats(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> dic
     }
     amounts = []
     for kind, col in award_cols.items():
+        # totals in yuan only: amounts in another currency (k.currency) are never added to them
+        yuan_only = " WHERE k.currency IS NULL" if any(c == "currency" for c, _t, _s in area_columns(kind)) else ""
         for year, n, total in q(f"SELECT p.first_year, count({col}), sum({col}) FROM projects p"  # noqa: S608
-                                f" JOIN {project_table(kind)} k USING (project_id) GROUP BY 1 ORDER BY 1"):
+                                f" JOIN {project_table(kind)} k USING (project_id){yuan_only} GROUP BY 1 ORDER BY 1"):
             amounts.append({"kind": kind.value, "year": year, "awarded": n, "total_fen": total or 0})
     rows = breakdown if breakdown is not None else current_breakdown(conn)
     by_month: dict[tuple[str, str], int] = {}

@@ -48,8 +48,11 @@ def yuan_from_fen(fen: int) -> Decimal:
     return Decimal(int(fen)).scaleb(-2)
 
 
-def money(value: Any, lang: str = "zh", *, fen: bool = False) -> str:
-    """``302000000000`` fen (or ``"3020000000"`` yuan) → ``3,020,000,000.00 元（302,000 万元）``."""
+def money(value: Any, lang: str = "zh", *, fen: bool = False, currency: str | None = None) -> str:
+    """``302000000000`` fen (or ``"3020000000"`` yuan) → ``3,020,000,000.00 元（302,000 万元）``.
+
+    An amount in another currency (``currency``, ISO 4217; None or CNY is the yuan) is shown
+    with its code and never converted: ``10,000.00 CAD``."""
     if value is None or value == "":
         return ""
     try:
@@ -59,6 +62,8 @@ def money(value: Any, lang: str = "zh", *, fen: bool = False) -> str:
     if not yuan.is_finite():
         return clean(value)
     exact = _group(yuan, 2)
+    if currency and currency != "CNY":
+        return f"{exact} {clean(currency)}"
     if lang == "en":
         text = f"CNY {exact}"
         if abs(yuan) >= _WAN:

@@ -12,6 +12,8 @@ from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS
 
+# Paragraphs of a notice's page text shown on its page (the whole text is in the downloads and Datasette).
+TEXT_PARAGRAPHS = 2000
 _COMMON = ("title", "publisher", "published_at", "region_name", "project_no", "project_name", "notice_no",
            "original_url", "body")
 _COMMON_LABELS = {
@@ -28,15 +30,15 @@ def _specs(kind: str) -> dict[str, FieldSpec]:
         return {}
 
 
-def display(spec: FieldSpec | None, value: Any, lang: str) -> str:
-    """A field value for people: exact money, areas in m², dates as published."""
+def display(spec: FieldSpec | None, value: Any, lang: str, currency: str | None = None) -> str:
+    """A field value for people: exact money (in ``currency`` when not the yuan), areas in m², dates as published."""
     if value is None or value == "":
         return "—"
     if isinstance(value, (list, dict)):
         return text.clean(orjson.dumps(value).decode())
     kind = spec.value if spec else None
     if kind is ValueKind.money:
-        return text.money(value, lang)
+        return text.money(value, lang, currency=currency)
     if kind is ValueKind.area:
         return f"{text.number(value)} {'m²' if lang == 'en' else '平方米'}"
     if kind is ValueKind.percent:
@@ -68,7 +70,7 @@ def _changes(prev: dict[str, Any] | None, cur: dict[str, Any], lang: str, same_n
             continue
         spec = specs.get(name)
         label = i18n.field_label(spec, lang) if spec else name
-        out.append((label, display(spec, old, lang), display(spec, new, lang)))
+        out.append((label, display(spec, old, lang, pf.get("currency")), display(spec, new, lang, cf.get("currency"))))
     if same_notice and prev.get("body") != cur.get("body"):
         out.append((gettext(_COMMON_LABELS["body"]), gettext("（正文有改动）"), gettext("见此版本页面")))
     return out
@@ -85,10 +87,13 @@ def render_project(ctx: Ctx, project_id: str) -> None:
     def make(lang: str) -> dict[str, Any]:
         gettext = i18n.gettext_for(lang)
         facts = []
+        currency = next((v for c, _s, v in data["typed"] if c == "currency"), None)  # None: yuan
         for col, spec, value in data["typed"]:
+            if col == "currency" and value is None:
+                continue  # the yuan goes without saying
             label = i18n.field_label(spec, lang) if spec else i18n.extra_label(col, lang)
             if col.endswith("_fen"):
-                shown = text.money(value, lang, fen=True) if value is not None else "—"
+                shown = text.money(value, lang, fen=True, currency=currency) if value is not None else "—"
             else:
                 shown = display(spec, value, lang)
             facts.append((label, shown))
@@ -125,14 +130,22 @@ def render_notice(ctx: Ctx, version_id: str) -> None:
             spec = specs.get(name)
             label = i18n.field_label(spec, lang) if spec else name
             value = fields.get(name)
+            if name == "currency" and value is None:
+                continue  # the yuan goes without saying
             if isinstance(value, (list, dict)):
                 complex_values.append((label, value))
                 continue
             original = n["raw"].get(name)
-            facts.append((label, display(spec, value, lang), original if original not in (None, value) else None,
+            facts.append((label, display(spec, value, lang, fields.get("currency")),
+                          original if original not in (None, value) else None,
                           n["flags"].get(name) or []))
         versions = [{**v, "href": paths.notice(v["version_id"])} for v in n["versions"]]
+        page_text = text.paragraphs(n["body_text"], limit=TEXT_PARAGRAPHS + 1)
+        attachments = [{"name": text.clean(a.get("name")), "url": text.http_url(a.get("url"))}
+                       for a in n["attachments"] if isinstance(a, dict) and a.get("name")]
         return {"n": {**n, "href": rel, "project_href": paths.project(n["project_id"]), "facts": facts,
-                      "complex": complex_values, "versions": versions, "body_paragraphs": text.paragraphs(n["body"])}}
+                      "complex": complex_values, "versions": versions, "body_paragraphs": text.paragraphs(n["body"]),
+                      "text_paragraphs": page_text[:TEXT_PARAGRAPHS], "text_cut": len(page_text) > TEXT_PARAGRAPHS,
+                      "attachments": attachments}}
 
     ctx.page("notice.html", rel, make)
