@@ -28,7 +28,7 @@ from collectors.importers.headers import resolve
 from collectors.parsers import Extracted
 from collectors.parsers.document import Line, Page, Table
 from models.assemble import Cell, specs_for
-from models.codelists import METHOD_ALIASES, Kind
+from models.codelists import METHOD_ALIASES, NOTICE_TYPE_WORDS, Kind
 from models.fields import split_label
 from models.normalize import lookup_region, parse_amount
 from models.normalize.regions import _data as _regions
@@ -166,7 +166,9 @@ def _label_splitter(kind: Kind) -> re.Pattern[str]:
     labels.update(("名称", "名 称", "地址", "联系方式", "联系人", "电话", "地 址"))
     labels.update(_NAME_COLS + _USCC_COLS + _AMOUNT_COLS + ("供应商地址", "中标供应商地址", "成交供应商地址"))
     alternation = "|".join(re.escape(s) for s in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:(?<=[\s。；;，,）)])|^)(?:{_NUMBERING.pattern[1:]})?(?P<label>{alternation})"
+    # a label starts a pair after a separator (with its numbering: 二、项目名称：) or right after a
+    # value it is glued to (…JC57信息来源：), never inside a number
+    return re.compile(rf"(?:(?:(?<=[\s。；;，,）)])|^)(?:{_NUMBERING.pattern[1:]})?|(?<=\S))(?P<label>{alternation})"
                       rf"(?:[（(][^）)]{{1,8}}[）)])?\s*[：:]")
 
 
@@ -223,7 +225,7 @@ class Reader:
             self.unknown.setdefault(label, value[:500])
             return
         spec = specs_for(self.kind)[found[0]]
-        if spec.value.value not in ("text", "names"):
+        if spec.value.value not in ("text", "names", "moneys"):  # lists (A；B；C) keep their separators
             # a typed value ends at the first clause separator (工期：660日历天，计划开工日期…)
             head = _CLAUSE.split(value, maxsplit=1)
             if len(head) == 2 and head[0].strip():
@@ -233,6 +235,9 @@ class Reader:
                     self.add_pair(more.group("label"), more.group("value"), context)
             if spec.value.value in ("date", "datetime") and (m := _DATE_IN.search(value)):
                 value = m.group(1)
+            if spec.name == "notice_type" and NOTICE_TYPE_WORDS.get(value) is None:
+                self.unknown.setdefault(label, value[:500])
+                return
             if spec.value.value == "choice" and spec.name != "notice_type":
                 canonical = METHOD_ALIASES.get(value, value)
                 if canonical not in spec.choices:
@@ -254,6 +259,8 @@ class Reader:
             for i, m in enumerate(matches):
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
                 value = text[m.end():end].strip()
+                if m.start() > 0 and text[m.start() - 1] in "(（":
+                    value = re.split(r"[)）]", value, maxsplit=1)[0]  # (项目编号:XCSD-2026-A-535)中标公告
                 if not value and i + 1 == len(matches) and next_text and not _PAIR.match(next_text):
                     self.add_pair(m.group("label"), next_text, context)
                     return True
@@ -274,10 +281,23 @@ class Reader:
     # -- tables ---------------------------------------------------------------------------------
     def read_table(self, rows: list[list[str]], context: str, lot: str | None) -> None:
         rows = [_dedupe_columns(r) for r in rows]
+        if self._facts_table(rows):
+            for row in rows:
+                self._pair_row(row, context)
+            return
         if self._party_table(rows, context, lot) or self._transposed(rows, context, lot):
             return
         for row in rows:
             self._pair_row(row, context)
+
+    def _facts_table(self, rows: list[list[str]]) -> bool:
+        """A two-column label | value table of the notice's facts (项目编号 | …, 中标供应商 | …): read as
+        pairs even when a row names a party, never as candidates laid out in columns."""
+        if not rows or max(len(r) for r in rows) != 2:
+            return False
+        facts = [r for r in rows if r[0].strip() and field_of(self.kind, r[0].strip().rstrip("：:"))
+                 and not _column_role(r[0])]
+        return len(facts) >= 2 and len(facts) * 2 >= len(rows)
 
     def _pair_row(self, row: list[str], context: str) -> None:
         cells = [c for c in row]
@@ -491,6 +511,9 @@ def to_extracted(reader: Reader) -> Extracted:
             text = f"{text}{amount.unit}"
         reader.parties.append(_Party(str(flat["winner"].value), str(flat["lot"].value) if "lot" in flat else None,
                                      str(flat["winner_uscc"].value) if "winner_uscc" in flat else None, text))
+    elif flat.get("candidates") and not reader.parties:
+        # a printed list of candidates (中标候选人：A；B；C, 候选人投标报价：…；…): the assembler splits it
+        out.cells.update({k: c for k, c in flat.items() if k in ("lot", "candidates", "candidate_prices")})
     else:
         out.unknown.update({k: str(c.value) for k, c in flat.items()})
     out.unknown.update({k: v for k, v in reader.unknown.items() if k not in out.unknown})

@@ -55,7 +55,7 @@ _AREA_WORDS: dict[Kind, tuple[str, ...]] = {
 }
 _TITLE_WORDS = re.compile(r"公告|公示|结果|通知|招标|采购|出让|转让|处置|项目|工程")
 # A title ends with the notice it is (…中标公告, …结果公示, …(代招标公告)).
-_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,48}[)）]$")
+_TITLE_END = re.compile(r"(?:公告|公示|结果|通知|公告书|合同)\s*[)）]?\s*$|(?:公告|公示)[(（][^)）]{1,48}[)）]$")
 _TITLE_CLASS = re.compile(r"ewb-trade-h|ewb-article-tt|article-title|detail-title|\btc\b|h4_o|title|^h1")
 _CRUMB = re.compile(r"当前位置|当前的位置|您的位置|首页\s*[>»]|[>»].*[>»]")
 _FOOTER = re.compile(r"主办单位|版权所有|ICP备|网站标识码|技术支持[:：]|Copyright|©")
@@ -105,6 +105,10 @@ def find_title(page: Page) -> str:
     site, _, item = page.title_tag.partition("-")
     if 0 < len(site) <= 8 and len(item) >= 4 and any(isinstance(b, Line) and b.text == item for b in page.blocks):
         return page.title_tag  # 北交互联-京NC6575…: the site's name and the item the page is about
+    classed = next((squash(text) for tag, text in page.headings if _TITLE_CLASS.search(tag) and not tag.startswith("h1")
+                    and 6 <= len(squash(text)) <= 200 and not _CRUMB.search(text)), "")
+    if classed:
+        return classed
     # the longest heading or early line that reads like a title (a heading 单一来源采购公示 under a
     # line that names the project too: the line)
     candidates = [squash(text) for _tag, text in page.headings]
