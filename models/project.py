@@ -143,10 +143,21 @@ def _role_fields(kind: Kind) -> tuple[tuple[str, Role, str | None, str | None], 
 def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[ProjectParty]:
     out: list[ProjectParty] = []
     seen: set[tuple] = set()
+    lots_field = LOTS_FIELD[kind]
+    lots = fields.get(lots_field, []) if lots_field else []
+    # One party, one id: a candidate listed without its code is the winner named with it.
+    codes: dict[str, str] = {}
+    for name, _role, uscc_field, _amount in _role_fields(kind):
+        if isinstance(fields.get(name), str) and uscc_field and fields.get(uscc_field):
+            codes.setdefault(match_key(fields[name]), fields[uscc_field])
+    for award in (a for lot in lots for key in ("winners", "candidates") for a in lot.get(key, [])):
+        if award.get("uscc"):
+            codes.setdefault(match_key(award["name"]), award["uscc"])
 
     def add(role: Role, name: str | None, uscc: str | None = None, **extra: Any) -> None:
         if not name:
             return
+        uscc = uscc or codes.get(match_key(name))
         pid = party_id(name, uscc)
         key = (pid, role, extra.get("lot"), extra.get("rank"))
         if key in seen:
@@ -162,8 +173,7 @@ def _parties(kind: Kind, fields: dict[str, Any], publisher: str | None) -> list[
         if isinstance(value, str):
             add(role, value, fields.get(uscc_field) if uscc_field else None,
                 amount=fields.get(amount_field) if amount_field else None)
-    lots_field = LOTS_FIELD[kind]
-    for lot in fields.get(lots_field, []) if lots_field else []:
+    for lot in lots:
         for award in lot.get("winners", []):
             add(Role.winner, award["name"], award.get("uscc"), lot=lot.get("name"), amount=award.get("amount"))
         for i, award in enumerate(lot.get("candidates", []), start=1):
@@ -198,14 +208,11 @@ def lot_key(name: str | None) -> str | None:
     return f"#{_cn_number(m.group(1))}" if m else key
 
 
-def _party_key(award: dict[str, Any]) -> tuple[str, str]:
-    return ("name", match_key(award.get("name") or ""))
-
-
 def _same_party(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """One party: the same unified social credit code when both have one, else the same normalized name."""
     if a.get("uscc") and b.get("uscc"):
         return a["uscc"] == b["uscc"]
-    return _party_key(a) == _party_key(b)
+    return match_key(a.get("name") or "") == match_key(b.get("name") or "")
 
 
 def _merge_awards(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -107,7 +107,8 @@ def test_candidates_stay_parties_with_rank_and_bid_price_after_the_result(store,
         {**TENDER, "公告标题": "某道路改造工程中标候选人公示", "发布时间": "2026-02-01",
          "sections": [{"name": "1标段", "candidates": CANDIDATES}]},
         {**TENDER, "公告标题": "某道路改造工程中标结果公告", "发布时间": "2026-02-10",
-         "sections": [{"name": "一标段", "winners": [{"name": "甲建设有限公司", "amount": "1234567.89"}]}]},
+         "sections": [{"name": "一标段", "winners": [{"name": "甲建设有限公司", "uscc": WINNER_USCC,
+                                                   "amount": "1234567.89"}]}]},
     ])
     row = one(store, "SELECT candidate_count, lot_count, winners, award_total_yuan FROM projects_tender")
     assert row == (3, 1, "甲建设有限公司", "1234567.89")
@@ -115,6 +116,9 @@ def test_candidates_stay_parties_with_rank_and_bid_price_after_the_result(store,
         "SELECT name, rank, amount_yuan FROM project_parties WHERE role = 'candidate' ORDER BY rank").fetchall()
     assert candidates == [("甲建设有限公司", 1, "1234567.89"), ("乙建设有限公司", 2, "1250000.00"),
                           ("丙建设有限公司", 3, "1299999.00")]
+    # the winner is one party, as a candidate (listed without its code) and as the winner
+    assert {r[0] for r in store.conn.execute(
+        "SELECT party_id FROM project_parties WHERE name = '甲建设有限公司'")} == {WINNER_USCC}
     # the losing bidder has a history: its party row points at this project
     loser = one(store, "SELECT p.name FROM parties p JOIN project_parties pp USING (party_id) WHERE pp.rank = 2")
     assert loser == ("乙建设有限公司",)

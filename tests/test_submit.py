@@ -249,7 +249,8 @@ def test_placeholder_cells_are_empty_values_never_a_crash(store, tmp_path, place
     region, raw, flags = store.conn.execute("SELECT region_code, raw, flags FROM notices").fetchone()
     assert region is None  # no region, not a made-up one
     fields = orjson.loads(store.conn.execute("SELECT fields FROM notices").fetchone()[0])
-    assert "holder_uscc" not in fields and "contract_date" not in fields
+    assert "holder_uscc" not in fields
+    assert "contract_date" not in fields
     assert fields["holder"] == "佛山某置业有限公司"
     if placeholder.strip():
         assert orjson.loads(raw)["region"] == placeholder  # what was printed is kept
@@ -335,3 +336,27 @@ def test_a_land_supply_result_without_a_holder_is_a_result(store, tmp_path):
     assert result.ok, result.report()
     assert store.conn.execute("SELECT notice_type FROM notices").fetchone() == ("result",)
     assert store.conn.execute("SELECT status FROM projects").fetchone() == ("awarded",)
+
+
+def test_cli_region_option_and_ignored_columns_are_reported(tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "g.db"
+    headers = [h for h in LAND_HEADERS if h != "行政区"] + ["开标地点"]
+    row = [v for h, v in zip(LAND_HEADERS, LAND_ROW, strict=True) if h != "行政区"] + ["某会议室"]
+    path = write_csv(tmp_path / "land.csv", headers, [row])
+
+    def gk(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "gongkai", "--db", str(db), *args], capture_output=True, text=True,
+                              timeout=120, check=False)
+
+    assert gk("init").returncode == 0
+    out = gk("submit", str(path), "--kind", "land", "--agency", "A", "--region", "440606", "--json")
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["ignored"] == [{"column": "开标地点", "reason": "the place of bid opening is not kept"}]
+    bad = gk("submit", str(path), "--kind", "land", "--agency", "A", "--region", "999999")
+    assert bad.returncode == 1
+    assert "--region" in bad.stderr
+    assert "999999" in bad.stderr

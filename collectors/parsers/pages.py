@@ -226,8 +226,8 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
     publisher = page.meta.get("ContentSource") or page.meta.get("SiteName")
     if publisher and publisher not in ("网站名称",):
         cells.setdefault("publisher", Cell(publisher))
-    if url and url.startswith(("http://", "https://")):
-        cells.setdefault("source_url", Cell(url))
+    # the URL the page was fetched from is the source's, not a fact of the notice: as a fact it would
+    # split the same notice read on two platforms into versions (original_url is in the content hash)
     _set_type(cells, title, page, text)
     _set_initiator(cells, kind, text)
     _set_method(cells, kind, title, text)
