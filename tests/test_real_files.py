@@ -72,7 +72,7 @@ def test_landchina_records_store_as_one_project_each(tmp_path):
 def test_ggzy_contract_page_fields():
     html = real_file("china", "ggzy_detail_b_page_procurement_contract.html").read_text(encoding="utf-8")
     extracted = parse_b_page(html, Kind.procurement)
-    out = assemble(Kind.procurement, extracted.cells, SOURCE, trust_notice_type=False)
+    out = assemble(Kind.procurement, extracted.cells, SOURCE, trust_notice_type=False, lots=extracted.lots)
     assert out.notice is not None, out.problems
     n = out.notice
     assert n.notice_type is NoticeType.contract
@@ -85,5 +85,7 @@ def test_ggzy_contract_page_fields():
     assert "zero" in n.flags["contract_amount"]  # the bogus 0元 is kept and flagged
     assert n.fields.contract_term is None  # "年" alone is no term
     assert n.raw["contract_term"] == "年"
-    assert n.region is None  # the page's myareaId (140000) is stale JS, never data
+    # the page's myareaId (140000, 山西) is stale JS, never data; the region comes from the buyer's name
+    assert n.region is not None
+    assert n.region.code == "330521"
     assert "合同签署时间" in extracted.unknown or n.fields.contract_signed_at is not None

@@ -85,6 +85,7 @@ _CLAUSE = re.compile(r"[，；;。]|,(?!\d{3})|\s{2,}")
 _INLINE_PAIR = re.compile(r"(?P<label>[\u4e00-\u9fff（）()]{2,12})\s*[：:]\s*(?P<value>[^，；;。]+)")
 _DATE_IN = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时点]\s*\d{1,2}"
                       r"(?:\s*[:：分]\s*\d{1,2}\s*秒?)?分?)?)")
+_PAGE_BUTTONS = re.compile(r"(?:\s*【(?:打印|关闭|收藏|分享)】)+\s*$")  # 来源：X 【打印】
 _PAIR = re.compile(r"^(?P<label>[^：:]{1,30}?)\s*[：:]\s*(?P<value>.*)$")
 _FILL_IN = re.compile(r"(?P<value>[^（）()。；;，,]{2,120})[（(](?P<label>[^（）()]{2,14})[）)]")
 _LOT_LINE = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*(?:包|标段|标项|分包)|(?:包组|包|标项|标段|分包)"
@@ -200,7 +201,7 @@ class Reader:
         if " " in label and not field_of(self.kind, label):
             head, _, label = label.rpartition(" ")
             context = f"{context} {head}"
-        value = value.strip().strip("　 ").rstrip("。；;")
+        value = _PAGE_BUTTONS.sub("", value).strip().strip("　 ").rstrip("。；;")
         if not label or not value:
             return
         key = match_key(label)
@@ -240,7 +241,7 @@ class Reader:
                 return
             if spec.value.value == "choice" and spec.name != "notice_type":
                 canonical = METHOD_ALIASES.get(value, value)
-                if canonical not in spec.choices:
+                if canonical not in spec.choices and value not in spec.choices:  # 拍卖: land says 拍卖出让
                     self.unknown.setdefault(label, value[:500])
                     return
         self.pairs.append((label, value))
@@ -380,8 +381,9 @@ class Reader:
         for r, row in enumerate(rows):
             if row and (role := _column_role(row[0])):
                 labels[r] = role
-        if not any(role[0] == "name" for role in labels.values()):
-            return False
+        kinds = {role[0] for role in labels.values()}
+        if "name" not in kinds or len(kinds) < 2:
+            return False  # a label/value table (采购人名称 | … ; 中标供应商名称 | …), not candidates in columns
         name_row = next(r for r, role in labels.items() if role[0] == "name")
         width = max(len(r) for r in rows)
         first_value = 1
