@@ -130,8 +130,9 @@ def _region_matches(expected: str, notice: dict) -> bool:
             if got in (code, canonical):
                 return True
         return False
-    name = re.split(r"[\s(（]", expected.strip())[0]
-    return bool(name) and name in (notice.get("region_name") or "")
+    # no code: the name as printed, or the official division in parentheses (深汕特别合作区 (深圳市))
+    names = [n for n in re.split(r"[\s()（）]+", expected.strip()) if len(n) >= 2]
+    return any(n in (notice.get("region_name") or "") for n in names)
 
 
 def _method_matches(expected: str, fields: dict) -> bool:
@@ -177,9 +178,17 @@ def _check_awards(score: Score, key: str, expected: list[dict], notice: dict) ->
             got = match.get({"package": "lot", "project_manager": "project_manager"}.get(fact, fact)) if match else None
             if fact == "name":
                 score.check(f"{where}.name", match is not None, value, [a.get("name") for a in ours][:5])
+            elif fact == "amount" and not _amounts(value):  # a bid printed as a rate or a text
+                got = match.get("offer") if match else None
+                score.check(f"{where}.amount", bool(got) and _same_prose(value, got), value, got)
             elif fact == "amount":
                 ok = got is not None and Decimal(str(got)) in _amounts(value)
                 score.check(f"{where}.amount", ok, value, got)
+            elif fact == "project_manager":
+                score.check(f"{where}.{fact}", _same_text(got, value), value, got)
+            elif fact == "duration":
+                got = match.get("duration_days") if match else None
+                score.check(f"{where}.{fact}", got is not None and str(got) == re.sub(r"\D", "", str(value)), value, got)
             elif fact == "uscc":
                 score.check(f"{where}.uscc", _same_text(got, value), value, got)
             elif fact == "rank":

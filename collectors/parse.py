@@ -171,6 +171,7 @@ def notice_json(parsed: Parsed) -> dict[str, Any]:
             for award in lot.get(key, []):
                 item = {"name": award.get("name"), "uscc": award.get("uscc"), "amount": award.get("amount"),
                         "rank": award.get("rank")}
+                item.update({k: award[k] for k in ("offer", "project_manager", "duration_days") if award.get(k)})
                 if key == "candidates":
                     item["bid_price"] = award.get("amount")
                 entry[key].append(item)

@@ -218,6 +218,9 @@ def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str
     return lot
 
 
+_AWARD_KEYS = frozenset({"name", "uscc", "amount", "rank", "offer", "project_manager", "duration_days"})
+
+
 def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
     """Lots given as JSON: every value goes through the same normalizers as a flat cell."""
     out: list[dict] = []
@@ -249,13 +252,25 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
                 if not isinstance(award, dict) or not award.get("name"):
                     problems.append(Problem(at, as_text(award)[:200], "an award needs at least a name"))
                     continue
+                extra = set(award) - _AWARD_KEYS
+                if extra:
+                    problems.append(Problem(at, ", ".join(sorted(extra)),
+                                            f"unknown keys in an award ({', '.join(sorted(_AWARD_KEYS))})"))
+                    continue
                 uscc = normalize_uscc(as_text(award.get("uscc")))
                 amount = parse_amount(as_text(award.get("amount")))
-                for name, parsed in (("uscc", uscc), ("amount", amount)):
+                duration = parse_duration_days(as_text(award.get("duration_days")))
+                for name, parsed in (("uscc", uscc), ("amount", amount), ("duration_days", duration)):
                     if parsed.error:
                         problems.append(Problem(f"{at}.{name}", as_text(award.get(name)), parsed.error))
-                entry[key].append({"name": _line_of(as_text(award["name"])).value, "uscc": uscc.value,
-                                   "amount": amount.value, "rank": award.get("rank")})
+                item = {"name": _line_of(as_text(award["name"])).value, "uscc": uscc.value,
+                        "amount": amount.value, "rank": award.get("rank")}
+                for name, value in (("offer", _text_of(as_text(award.get("offer"))).value),
+                                    ("project_manager", _line_of(as_text(award.get("project_manager"))).value),
+                                    ("duration_days", duration.value)):
+                    if value is not None:
+                        item[name] = value
+                entry[key].append(item)
         out.append(entry)
     return out
 

@@ -95,6 +95,10 @@ class Award(_Strict):
     uscc: USCC | None = None
     amount: Money | None = None
     rank: int | None = Field(default=None, ge=1, le=100)
+    offer: Text | None = Field(default=None, description=(
+        "A bid that is not an amount, as printed (a fee rate: 按收费标准的50%计取; a discount rate)."))
+    project_manager: Name | None = Field(default=None, description="The bidder's project manager (项目负责人/项目经理).")
+    duration_days: int | None = Field(default=None, ge=0, le=36_500, description="The bidder's offered period in days (工期).")
 
 
 class Lot(_Strict):
@@ -162,6 +166,9 @@ class LandFields(_Strict):
     contract_date: date | None = field(V.date, ("合同签订日期", "签订日期", "签订时间", "签定日期"), "Contract signing date.")
     contract_no: Ident | None = field(V.identifier, ("合同编号",), "Contract number.")
     approving_authority: Text | None = field(V.text, ("批准单位",), "Approving authority.")
+    grantor: Name | None = field(V.text, ("出让人", "出让单位", "出让机关", "出让方"),
+                                 "Grantor: the natural-resources authority that transfers the right (出让人).",
+                                 role=Role.grantor)
     land_source: Text | None = field(
         V.text, ("土地来源",), "Land source as published (old landchina: an area in 公顷 of existing construction land; "
         "equal to the area means 现有建设用地, 0 means 新增建设用地).")

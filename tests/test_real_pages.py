@@ -130,8 +130,10 @@ def test_refusal_names_the_reason() -> None:
     [refused] = parse_bytes(b"", name="empty.html")
     assert refused.error == "the file is empty"
     [shell] = parse_bytes(b"<html><body><div></div></body></html>", name="shell.html")
-    assert shell.error
-    assert "title" in shell.error
+    assert shell.error == "the page holds no notice text"
+    [nameless] = parse_bytes("<html><body><p>这是一段没有标题也没有项目名称的文字，不是公告。</p></body></html>".encode(),
+                             name="prose.html")
+    assert nameless.error == "no title and no project name: the page names no notice"
 
 
 def test_cli_json_lines_and_exit_codes(tmp_path: Path) -> None:

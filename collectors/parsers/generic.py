@@ -30,7 +30,7 @@ from collectors.parsers.document import Line, Page, Table
 from models.assemble import Cell, specs_for
 from models.codelists import METHOD_ALIASES, NOTICE_TYPE_WORDS, Kind
 from models.fields import split_label
-from models.normalize import lookup_region, parse_amount
+from models.normalize import lookup_region, parse_amount, parse_duration_days
 from models.normalize.regions import _data as _regions
 from models.normalize.text import match_key
 
@@ -51,6 +51,9 @@ PAGE_ALIASES: dict[str, str] = {
     "磋商时间": "开标时间", "开启时间": "开标时间",
     "废标情形": "废标理由", "废标原因": "废标理由", "流标原因": "流标原因", "终止理由": "终止原因",
     "项目终止原因": "终止原因", "采购方式：": "采购方式",
+    "采购代理机构全称": "采购代理机构", "代理机构全称": "代理机构", "采购人全称": "采购人", "招标人全称": "招标人",
+    "预算总金额": "预算金额", "采购预算总金额": "预算金额", "项目预算总金额": "预算金额", "截止时间": "投标截止时间",
+    "标段（包）编号": "项目编号", "标段(包)编号": "项目编号", "标包编号": "项目编号", "招标项目编号为": "项目编号",
     "标的物编号": "项目编号", "标的编号": "项目编号", "项目编号为": "项目编号",
     "本标的物成交价": "成交价", "标的物成交价": "成交价", "起始价": "挂牌价格", "评估价": "评估价",
     "处置方式": "交易方式", "拍卖方式": "交易方式", "转让方式": "交易方式",
@@ -81,6 +84,14 @@ _SECTION_FIELDS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"更正(?:信息|事项|内容)|变更(?:信息|内容|事项)|澄清(?:内容|事项)"), "更正事项"),
     (re.compile(r"(?:终止|废标|流标|失败|中止)(?:的)?(?:原因|理由|情形|说明)|废标(?:信息|结果)"), "废标理由"),
 )
+# "…并于2025年08月22日10点00分（北京时间）前提交响应文件": the deadline said in a sentence
+_DEADLINE_PHRASE = re.compile(
+    r"(?:于|在)\s*(\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}\s*[时点:：]\s*\d{1,2}\s*分?)\s*(?:（北京时间）|\(北京时间\))?"
+    r"\s*(?:前|之前|以前)\s*(?:将|在|通过)?[^，。]{0,30}?(?:提交|递交|上传)(?:投标|响应|磋商响应|报价)?文件")
+_OVERVIEW = re.compile(
+    r"^(?:本招标项目)?(?P<name>[^，,。：:]{4,150}?)(?:（[^）]{0,30}）)?于\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*"
+    r"在[^，,。]{2,60}?发布(?:了)?(?:招标|资格预审)公告(?:（[^）]*）)?[，,]\s*(?:于\s*)?"
+    r"(?P<open>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*\d{1,2}\s*[时:：点]\s*\d{1,2}\s*分?)?)?")
 _CLAUSE = re.compile(r"[，；;。]|,(?!\d{3})|\s{2,}")
 _INLINE_PAIR = re.compile(r"(?P<label>[\u4e00-\u9fff（）()]{2,12})\s*[：:]\s*(?P<value>[^，；;。]+)")
 _DATE_IN = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时点]\s*\d{1,2}"
@@ -115,12 +126,21 @@ def _col_keys(names: tuple[str, ...]) -> frozenset[str]:
     return frozenset(match_key(n) for n in names)
 
 
+_PM_COLS = ("项目负责人", "项目经理", "拟派项目负责人", "项目负责人姓名", "项目总监", "总监理工程师", "拟派项目经理")
+_DURATION_COLS = ("工期", "服务期", "交货期", "履约期限", "计划工期", "施工工期", "服务期限", "工期（天）", "履约期限（天）")
+
+
 def _column_role(header: str) -> tuple[str, str | None] | None:
     """(role, unit) of a party table's column header, or None."""
     label, unit = split_label(header)
     key = match_key(re.sub(r"[（(](?:元|万元|亿元|元/%|%|如有)[)）]", "", label))
     if not key:
         return None
+    bare = match_key(re.sub(r"\s*[（(][^)）]*[)）]\s*", "", header))
+    if bare in _col_keys(_PM_COLS):
+        return "pm", None
+    if bare in _col_keys(_DURATION_COLS) or key in _col_keys(_DURATION_COLS):
+        return "duration", None
     if key in _col_keys(_RANK_COLS):
         return "rank", None
     if key in _col_keys(_USCC_COLS):
@@ -181,6 +201,9 @@ class _Party:
     amount: str | None = None
     rank: int | None = None
     winner: bool = True
+    offer: str | None = None
+    project_manager: str | None = None
+    duration: str | None = None
 
 
 @dataclass
@@ -274,6 +297,13 @@ class Reader:
                 self.add_pair(m.group("label"), next_text, context)
                 return True
             self.add_pair(m.group("label"), value, context)
+        if (dm := _DEADLINE_PHRASE.search(text)) and field_of(self.kind, "投标截止时间"):
+            self.pairs.append(("投标截止时间", dm.group(1)))
+        if (om := _OVERVIEW.match(text)) and self.kind is Kind.tender:
+            # 招标概况 of the standard 评标结果公示: "<project>于<date>在<platform>发布招标公告，<time>在<place>开标"
+            self.pairs.append(("项目名称", om.group("name")))
+            if om.group("open"):
+                self.pairs.append(("开标时间", om.group("open")))
         for fm in _FILL_IN.finditer(text):
             if field_of(self.kind, fm.group("label")):
                 self.add_pair(fm.group("label"), fm.group("value").strip(" ，,"), context)
@@ -361,13 +391,16 @@ class Reader:
         if amount and unit and not re.search(r"[元%]", amount):
             amount = f"{amount}{unit}"
         rank = _rank(values.get("rank"))
-        return _Party(name, values.get("lot") or lot, values.get("uscc"), amount, rank, winner)
+        return _Party(name, values.get("lot") or lot, values.get("uscc"), amount, rank, winner,
+                      project_manager=values.get("pm"), duration=values.get("duration"))
 
     def _is_winner(self, header_text: str, context: str) -> bool:
-        if "候选" in header_text or re.search(r"投标(?:供应商|人|单位|报价)|评审报价|排名|排序", header_text):
+        if "候选" in header_text:
             return False
         if _WINNER_WORDS.search(header_text):
             return True
+        if re.search(r"投标(?:供应商|人|单位|报价)|评审报价|排名|排序", header_text):
+            return False
         for heading in reversed(context.split(" ¦ ")[-3:]):
             if _CANDIDATE_WORDS.search(heading) and not re.search(r"中标（成交）信息|中标信息|成交信息|中标结果", heading):
                 return False
@@ -398,12 +431,19 @@ class Reader:
             party = _Party(name, lot, winner=self._is_winner("", context) and "候选" not in rows[name_row][0])
             for r, (role, unit) in labels.items():
                 value = rows[r][col] if col < len(rows[r]) else ""
-                if role == "amount" and value:
+                sub = rows[r][1] if len(rows[r]) > 1 and rows[r][1] != rows[r][0] else ""
+                if not value or value == rows[r][0] or (sub and col < first_value):
+                    continue
+                if role == "amount" and not party.amount:
                     party.amount = f"{value}{unit}" if unit and not re.search(r"[元%]", value) else value
-                elif role == "uscc" and value:
+                elif role == "uscc" and not party.uscc:
                     party.uscc = value
-                elif role == "rank":
+                elif role == "rank" and party.rank is None:
                     party.rank = _rank(value)
+                elif role == "pm" and not party.project_manager and sub in ("", "姓名"):
+                    party.project_manager = value
+                elif role == "duration" and not party.duration:
+                    party.duration = value
             if party.rank is None:
                 party.rank = len(seen) if not re.search(r"不分先后", context) else None
             self.parties.append(party)
@@ -426,6 +466,10 @@ def _rank(text: str | None) -> int | None:
     if m := re.search(r"[一二三四五六七八九十]", text):
         return _RANK_WORDS[m.group()]
     return None
+
+
+def _looks_like_person(text: str) -> bool:
+    return 2 <= len(text.strip()) <= 30 and text.strip() not in ("/", "无", "—", "-")
 
 
 def _looks_like_name(text: str) -> bool:
@@ -466,6 +510,9 @@ def read_blocks(page: Page, kind: Kind, title: str = "", skip_before: int = 0) -
         if m := _LOT_LINE.match(text):
             lot = _lot_label(text)
             if not m.group("rest"):
+                pm = _PAIR.match(text)
+                if pm and (found := field_of(kind, pm.group("label").strip())) and found[0] == "lot":
+                    reader.add_pair(pm.group("label"), pm.group("value"), context)  # 包号：1 names the flat lot too
                 continue
         if (not re.search(r"[：:]", text) and len(text) <= 40) or (re.search(r"[：:]\s*$", text) and len(text) <= 60):
             context = f"{context} ¦ {text}"[-200:]
@@ -506,16 +553,16 @@ def to_extracted(reader: Reader) -> Extracted:
             out.cells[found[0]] = Cell(value, found[1])
     flat = {k: out.cells.pop(k) for k in ("lot", "winner", "winner_uscc", "award_amount", "candidates",
                                           "candidate_prices") if k in out.cells}
-    if flat.get("winner") and _looks_like_name(str(flat["winner"].value)):
+    if not reader.parties and any(re.search(r"[；;]", str(c.value)) for k, c in flat.items() if k != "candidate_prices"):
+        # printed lists (中标供应商：A；B, 中标候选人：A；B；C …): the assembler splits them in parallel
+        out.cells.update(flat)
+    elif flat.get("winner") and _looks_like_name(str(flat["winner"].value)):
         amount = flat.get("award_amount")
         text = str(amount.value) if amount else None
         if text and amount.unit and not re.search(r"[元%]", text):
             text = f"{text}{amount.unit}"
         reader.parties.append(_Party(str(flat["winner"].value), str(flat["lot"].value) if "lot" in flat else None,
                                      str(flat["winner_uscc"].value) if "winner_uscc" in flat else None, text))
-    elif flat.get("candidates") and not reader.parties:
-        # a printed list of candidates (中标候选人：A；B；C, 候选人投标报价：…；…): the assembler splits it
-        out.cells.update({k: c for k, c in flat.items() if k in ("lot", "candidates", "candidate_prices")})
     else:
         out.unknown.update({k: str(c.value) for k, c in flat.items()})
     out.unknown.update({k: v for k, v in reader.unknown.items() if k not in out.unknown})
@@ -548,11 +595,15 @@ def lots_of(parties: Iterable[_Party]) -> list[dict]:
             entry[key].append(same)
         if p.uscc and not same.get("uscc"):
             same["uscc"] = p.uscc
-        if p.amount and not same.get("amount"):
+        if p.amount and not same.get("amount") and not same.get("offer"):
             if parse_amount(p.amount).error:
-                same.setdefault("_unread", p.amount)
+                same["offer"] = p.amount  # a fee rate or a text bid: kept as printed, never as an amount
             else:
                 same["amount"] = p.amount
+        if p.project_manager and not same.get("project_manager") and _looks_like_person(p.project_manager):
+            same["project_manager"] = p.project_manager
+        if p.duration and not same.get("duration_days") and not parse_duration_days(p.duration).error:
+            same["duration_days"] = p.duration
         if p.rank and not same.get("rank"):
             same["rank"] = p.rank
     out = []

@@ -161,18 +161,22 @@ def find_time(page: Page, title: str) -> str | None:
         # a date alone may be the short form of a time printed elsewhere on the page (公告时间)
         with_time = [f for f in found if re.search(r"[:：时点]", f) and f[:8] == found[0][:8]]
         return (with_time or found)[0]
-    for line in lines[start:start + 4]:
-        if (d := _DATETIME.search(line)) and len(line) < 80:
-            return d.group(1)
     for comment in page.comments:
         if _TIME_LABELS.search(comment) and (d := _DATETIME.search(comment)):
             return d.group(1)
-    for line in reversed(lines[-15:]):
-        if _CN_DATE.fullmatch(line.strip()):
-            return _cn_date(line.strip())
     pub = page.meta.get("PubDate") or page.meta.get("publishdate") or page.meta.get("article:published_time")
     if pub and (d := _DATETIME.search(pub)):
         return d.group(1)
+    if title:  # a date printed alone under the title (2026年09月28日 15:53 来源：)
+        for line in lines[start + 1:start + 4]:
+            if (d := _DATETIME.search(line)) and len(line) < 80 and not re.search(r"[：:]", line[:d.start()]):
+                return d.group(1)
+    for line in reversed(lines[-15:]):  # the date under the signature
+        line = line.strip()
+        if _CN_DATE.fullmatch(line):
+            return _cn_date(line)
+        if (d := _DATETIME.fullmatch(re.sub(r"\s+", "", line))) and len(line) <= 20:
+            return d.group(1)
     return None
 
 
@@ -205,10 +209,8 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
                kind: Kind | None = None) -> Extracted:
     """One notice page → Extracted (cells, lots, text, attachments). Raises ParseError when the
     page holds no notice (a block page, an empty shell)."""
-    page = parse_html(html, url)
+    page = parse_html(html.replace("釆", "采"), url)  # 釆 (U+91C6) for 采: a common typo (釆购人信息)
     title = find_title(page)
-    if not title:
-        raise ParseError("no title: the page has no ArticleTitle, heading or <title> that names a notice")
     text = body_text(page, title)
     if len(text) < 20:
         raise ParseError("the page holds no notice text")
@@ -217,7 +219,11 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
     out = read_blocks(page, kind, title=title)
     out.kind = kind
     cells = out.cells
-    cells["title"] = Cell(title)
+    if title:
+        cells["title"] = Cell(title)
+    elif "project_name" not in cells:
+        raise ParseError("no title and no project name: the page names no notice")
+    # (a body-only fragment: the models derive the title from the project name and the stage)
     when = find_time(page, title)
     if when:
         cells["published_at"] = Cell(when)
@@ -229,6 +235,8 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
     # the URL the page was fetched from is the source's, not a fact of the notice: as a fact it would
     # split the same notice read on two platforms into versions (original_url is in the content hash)
     _set_type(cells, title, page, text)
+    if "notice_type" not in cells and _is_list_page(page, out):
+        cells["notice_type"] = Cell("other")
     _set_initiator(cells, kind, text)
     _set_method(cells, kind, title, text)
     _set_name_from_title(cells, page, title)
@@ -271,16 +279,39 @@ def _set_method(cells: dict[str, Cell], kind: Kind, title: str, text: str) -> No
             return
 
 
+_DATED = re.compile(r"\d{4}[-./年]\d{1,2}[-./月]\d{1,2}")
+
+
+def _is_list_page(page: Page, read: Extracted) -> bool:
+    """A channel list (20 titles with dates), not a notice: few facts, many dated notice links."""
+    titled_links = sum(1 for text, _href in page.links if _TITLE_END.search(text) or text.endswith("..."))
+    dated_lines = sum(1 for b in page.blocks if isinstance(b, Line) and _DATED.search(b.text) and len(b.text) < 120)
+    facts = len([k for k in read.cells if k not in ("title", "published_at", "publisher")]) + len(read.lots)
+    return titled_links >= 10 and dated_lines >= 10 and facts <= 2
+
+
+_ENTRUSTED = re.compile(r"(?:^|[，。])(?P<agent>[\u4e00-\u9fff（）()]{4,40}?)(?:受|接受)(?P<principal>[\u4e00-\u9fff（）()]{4,60}?)的?委托")
+
+
 def _set_initiator(cells: dict[str, Cell], kind: Kind, text: str) -> None:
-    """Who opens the procedure, from the opening sentence (北京市第一中级人民法院将于…进行司法处置)."""
+    """Who opens the procedure, from the opening sentence (北京市第一中级人民法院将于…进行司法处置;
+    XX公司受XX的委托，就…进行采购)."""
     name = _INITIATOR_FIELD.get(kind)
-    if not name or name in cells:
+    if not name:
         return
     from models.assemble import specs_for
 
     if name not in specs_for(kind):
         return
-    for line in text.splitlines()[:80]:
+    for line in text.splitlines()[:60]:
+        if m := _ENTRUSTED.search(line[:200]):
+            cells.setdefault(name, Cell(m.group("principal")))
+            if "agent" in specs_for(kind):
+                cells.setdefault("agent", Cell(m.group("agent")))
+            break
+    if name in cells:
+        return
+    for line in text.splitlines()[:400]:
         if m := _INITIATOR.match(line):
             cells[name] = Cell(m.group("who"))
             return
@@ -295,7 +326,24 @@ def _set_name_from_title(cells: dict[str, Cell], page: Page, title: str) -> None
         cells["project_name"] = Cell(item)
 
 
+_BODY_STAGE = (
+    (re.compile(r"更正(?:信息|事项|内容|公告)|变更公告|澄清公告"), "correction"),
+    (re.compile(r"(?:废标|流标|终止)(?:公告|情形|原因|理由)"), "termination"),
+    (re.compile(r"中标(?:（成交）|\(成交\))?(?:信息|结果)|成交(?:信息|结果)"), "result"),
+    (re.compile(r"中标候选人|评标结果"), "candidates"),
+)
+
+
 def _set_type(cells: dict[str, Cell], title: str, page: Page, text: str = "") -> None:
+    if not title and "notice_type" not in cells:
+        for pattern, stage in _BODY_STAGE:
+            if pattern.search(text[:3000]):
+                cells["notice_type"] = Cell(stage)
+                return
+    if "notice_type" not in cells and not notice_type_from_title(title) and (
+            "correction" in cells or "original_published_at" in cells or "correction_date" in cells):
+        cells["notice_type"] = Cell("correction")
+        return
     if "notice_type" not in cells and not notice_type_from_title(title) and re.search(
             r"竞价结束|已成交|成交价\s*[：:]\s*[￥¥]?\s*\d", text):
         cells["notice_type"] = Cell("result")
@@ -314,11 +362,7 @@ def _set_region(cells: dict[str, Cell], page: Page, title: str) -> None:
     if "region" in cells:
         parsed = lookup_region(None, str(cells["region"].value))
         if parsed.value is not None and not parsed.error:
-            crumb = _breadcrumb(page)
-            finer = region_in([crumb, *(str(cells[k].value) for k in ("buyer", "tenderer") if k in cells)])
-            if finer and finer.startswith(parsed.value.code.rstrip("0")[:4]) and finer != parsed.value.code:
-                cells["region_code"] = Cell(finer)
-            return
+            return  # the division the page prints (行政区域) is the answer, even where a name is finer
         printed = str(cells.pop("region").value)
     else:
         printed = ""

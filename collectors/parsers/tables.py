@@ -422,6 +422,8 @@ def _finish(out: Extracted, profile: Profile, texts: Mapping[str, str], header_o
     grantor = _GRANTOR.match(as_text(cells["title"].value)) if profile.publisher_from_title and "title" in cells else None
     if grantor and "publisher" not in cells:
         cells["publisher"] = Cell(grantor.group(1))
+    if grantor and "grantor" not in cells:
+        cells["grantor"] = Cell(grantor.group(1))
     files = [f.strip() for f in texts.get("附件", "").split("|") if _ATTACHMENT.search(f.strip())]
     out.attachments.extend({"name": f, "url": None} for f in files)
     if profile.notice_type and "notice_type" not in cells:
