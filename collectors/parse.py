@@ -81,7 +81,16 @@ def read_records(data: bytes, *, name: str = "", url: str | None = None,
         raise ParseError("a JSON file of no known shape (not OCDS, not a known list API answer)")
     from collectors.parsers.pages import read_page_bytes
 
-    return [read_page_bytes(data, url=url, family=family)]
+    page = read_page_bytes(data, url=url, family=family)
+    if not page.more:
+        return [page]
+    # a page listing several records (parcels): one notice each, over the page's own facts
+    out: list[Extracted | Refused] = [page]
+    page.location = "record 1"
+    for n, cells in enumerate(page.more, start=2):
+        merged = {**{k: v for k, v in page.cells.items() if k not in cells}, **cells}
+        out.append(Extracted(merged, dict(page.unknown), page.kind, [], page.body_text, page.attachments, f"record {n}"))
+    return out
 
 
 def _is_ocds(value: Any) -> bool:

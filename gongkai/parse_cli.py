@@ -49,8 +49,9 @@ def _summary(d: dict) -> str:
                                      f"{p['amount']} {d['currency']}" if p.get("amount") else "",
                                      f"rank {p['rank']}" if p.get("rank") else "") if x)
         lines.append(f"  {p['role']}: {p['name']} {extra}".rstrip())
+    named = {p["name"] for p in d["parties"]}
     for key, value in d["fields"].items():
-        if not isinstance(value, list | dict):
+        if not isinstance(value, list | dict) and value not in named:
             lines.append(f"  {key}: {value}")
     if d["unread"]:
         lines.append(f"  not read: {', '.join(list(d['unread'])[:12])}")

@@ -37,6 +37,9 @@ class Extracted:
     body_text: str = ""
     attachments: list[dict] = field(default_factory=list)
     location: str | None = None
+    more: list[dict[str, Cell]] = field(default_factory=list)
+    """Further records of the same page (a 成交公示 listing several parcels): each one's own cells,
+    to be read over the page's cells as a notice of its own."""
 
 
 @lru_cache(maxsize=4096)

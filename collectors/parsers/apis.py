@@ -43,11 +43,64 @@ def _records(data: Any) -> tuple[str, list[dict]] | None:
     return None
 
 
+_CONTENT_KEYS = ("content", "articleContent", "infocontent", "noticeContent", "html", "htmlContent", "detail")
+_TITLE_KEYS = ("title", "articleTitle", "noticeTitle", "name", "titlenew")
+_TIME_KEYS = ("publishDate", "publishTime", "pubDate", "releaseDate", "infodate", "webdate", "noticeTime", "createTime")
+_FIELD_KEYS = {  # detail APIs (政采云 portal/detail and the like): key → the label the models know
+    "projectCode": "项目编号", "projectNo": "项目编号", "projectName": "项目名称", "procurementMethod": "采购方式",
+    "purchaseMethod": "采购方式", "budget": "预算金额", "buyerName": "采购人", "purchaserName": "采购人",
+    "agencyName": "代理机构",
+}
+
+
+def _article(data: Any, depth: int = 0) -> dict | None:
+    """The object of a detail API answer that holds one notice: a title and its HTML content."""
+    if depth > 4:
+        return None
+    if isinstance(data, dict):
+        if any(isinstance(data.get(k), str) and "<" in data[k] and len(data[k]) > 100 for k in _CONTENT_KEYS) and any(
+                isinstance(data.get(k), str) and data[k].strip() for k in _TITLE_KEYS):
+            return data
+        for value in data.values():
+            if isinstance(value, dict | list) and (found := _article(value, depth + 1)) is not None:
+                return found
+    elif isinstance(data, list) and len(data) == 1:
+        return _article(data[0], depth + 1)
+    return None
+
+
+def _detail(article: dict, url: str | None) -> Extracted:
+    title = _text(article, *_TITLE_KEYS)
+    html = _text(article, *_CONTENT_KEYS)
+    ex = parse_page(f"<html><head><title>{title}</title></head><body><h1>{title}</h1>{html}</body></html>", url=url)
+    from collectors.parsers.generic import field_of
+
+    for key, label in _FIELD_KEYS.items():
+        value = _text(article, key)
+        found = field_of(ex.kind, label) if value else None
+        if found and found[0] not in ex.cells:
+            ex.cells[found[0]] = Cell(value, found[1])
+    when = _text(article, *_TIME_KEYS)
+    if when:
+        ex.cells["published_at"] = Cell(when)
+    code = _text(article, "districtCode", "regionCode", "areaCode", "xiaqucode")[:6]
+    if len(code) == 6 and code.isdigit():
+        ex.cells["region_code"] = Cell(code)
+        ex.cells.pop("region", None)
+    return ex
+
+
 def parse_api(data: Any, *, url: str | None = None) -> list[Extracted | Refused] | None:
-    """The notices of a list API answer, or None when the JSON is no API answer we know."""
+    """The notices of a list or detail API answer, or None when the JSON is no API answer we know."""
     found = _records(data)
     if found is None:
-        return None
+        article = _article(data)
+        if article is None:
+            return None
+        try:
+            return [_detail(article, url)]
+        except ParseError as exc:
+            return [Refused("record 1", str(exc))]
     family, records = found
     out: list[Extracted | Refused] = []
     for i, record in enumerate(records):

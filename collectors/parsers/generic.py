@@ -30,6 +30,7 @@ from collectors.parsers.document import Line, Page, Table
 from models.assemble import Cell, specs_for
 from models.codelists import METHOD_ALIASES, NOTICE_TYPE_WORDS, Kind
 from models.fields import split_label
+from models.kinds import LOTS_FIELD
 from models.normalize import lookup_region, parse_amount, parse_duration_days
 from models.normalize.regions import _data as _regions
 from models.normalize.text import match_key
@@ -96,7 +97,9 @@ _CLAUSE = re.compile(r"[，；;。]|,(?!\d{3})|\s{2,}")
 _INLINE_PAIR = re.compile(r"(?P<label>[\u4e00-\u9fff（）()]{2,12})\s*[：:]\s*(?P<value>[^，；;。]+)")
 _DATE_IN = re.compile(r"(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}\s*[:：时点]\s*\d{1,2}"
                       r"(?:\s*[:：分]\s*\d{1,2}\s*秒?)?分?)?)")
-_PAGE_BUTTONS = re.compile(r"(?:\s*【(?:打印|关闭|收藏|分享)】)+\s*$")  # 来源：X 【打印】
+# the page's chrome after a value (来源：X 阅读次数： 【我要打印】 【关闭】 2026-07 原文链接 …): cut
+_PAGE_BUTTONS = re.compile(r"\s*(?:(?:阅读次数|浏览次数|点击数|点击量|访问量|字号)\s*[：:]|【(?:我要)?(?:打印|关闭|收藏|分享)】).*$",
+                           re.S)
 _PAIR = re.compile(r"^(?P<label>[^：:]{1,30}?)\s*[：:]\s*(?P<value>.*)$")
 _FILL_IN = re.compile(r"(?P<value>[^（）()。；;，,]{2,120})[（(](?P<label>[^（）()]{2,14})[）)]")
 _LOT_LINE = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*(?:包|标段|标项|分包)|(?:包组|包|标项|标段|分包)"
@@ -148,6 +151,8 @@ def _column_role(header: str) -> tuple[str, str | None] | None:
     if key in _col_keys(_NAME_COLS):
         return "name", None
     if key in _col_keys(_AMOUNT_COLS):
+        # 投标报价(元/%): a plain number is yuan, a rate keeps its % and becomes an offer
+        unit = unit if unit in ("元", "万元", "亿元") else ("元" if unit and unit.startswith("元") else None)
         return "amount", unit or _unit_in(header)
     if key in _col_keys(_LOT_COLS):
         return "lot", None
@@ -215,6 +220,7 @@ class Reader:
     parties: list[_Party] = field(default_factory=list)
     unknown: dict[str, str] = field(default_factory=dict)
     title: str = ""
+    records: list[list[tuple[str, str]]] = field(default_factory=list)  # rows of record tables
 
     # -- pairs ----------------------------------------------------------------------------------
     def add_pair(self, label: str, value: str, context: str = "") -> None:
@@ -316,10 +322,31 @@ class Reader:
             for row in rows:
                 self._pair_row(row, context)
             return
+        if not LOTS_FIELD[self.kind] and self._record_table(rows):
+            return
         if self._party_table(rows, context, lot) or self._transposed(rows, context, lot):
             return
         for row in rows:
             self._pair_row(row, context)
+
+    def _record_table(self, rows: list[list[str]]) -> bool:
+        """A header row of facts and one row per record (宗地编号 | 土地位置 | 面积 | 成交价(万元) | 竞得人):
+        land, mining and state-asset results that list parcels or lots one per row."""
+        for h, header in enumerate(rows[:3]):
+            fields = {i: field_of(self.kind, c.strip().rstrip("：:")) for i, c in enumerate(header) if c.strip()}
+            known = {i: f for i, f in fields.items() if f}
+            if len(known) < 3 or len({f[0] for f in known.values()}) < 3 or len(known) * 2 < len(fields):
+                continue
+            found = False
+            for row in rows[h + 1:]:
+                if len(row) != len(header) or row == header:
+                    continue
+                record = [(header[i], row[i]) for i in known if row[i].strip()]
+                if len(record) >= 2:
+                    self.records.append(record)
+                    found = True
+            return found
+        return False
 
     def _facts_table(self, rows: list[list[str]]) -> bool:
         """A two-column label | value table of the notice's facts (项目编号 | …, 中标供应商 | …): read as
@@ -431,7 +458,8 @@ class Reader:
             party = _Party(name, lot, winner=self._is_winner("", context) and "候选" not in rows[name_row][0])
             for r, (role, unit) in labels.items():
                 value = rows[r][col] if col < len(rows[r]) else ""
-                sub = rows[r][1] if len(rows[r]) > 1 and rows[r][1] != rows[r][0] else ""
+                # a sub-label column (项目负责人 | 姓名 | …) exists only where values start after it
+                sub = rows[r][1] if first_value > 1 and len(rows[r]) > 1 and rows[r][1] != rows[r][0] else ""
                 if not value or value == rows[r][0] or (sub and col < first_value):
                     continue
                 if role == "amount" and not party.amount:
@@ -466,6 +494,10 @@ def _rank(text: str | None) -> int | None:
     if m := re.search(r"[一二三四五六七八九十]", text):
         return _RANK_WORDS[m.group()]
     return None
+
+
+def _placeholder(text: str) -> bool:
+    return text.strip() in ("", "/", "无", "—", "-", "－", "暂无", "空")
 
 
 def _looks_like_person(text: str) -> bool:
@@ -566,6 +598,17 @@ def to_extracted(reader: Reader) -> Extracted:
     else:
         out.unknown.update({k: str(c.value) for k, c in flat.items()})
     out.unknown.update({k: v for k, v in reader.unknown.items() if k not in out.unknown})
+    for n, record in enumerate(reader.records):
+        cells: dict[str, Cell] = {}
+        for label, value in record:
+            found = field_of(reader.kind, label)
+            if found and found[0] not in cells and not _placeholder(value):
+                cells[found[0]] = Cell(value, found[1])
+        if n == 0:  # the first record's facts are the page's, unless the page states them itself
+            for name, cell in cells.items():
+                out.cells.setdefault(name, cell)
+        else:
+            out.more.append(cells)
     out.lots = lots_of(reader.parties)
     for lot in out.lots:
         for key in ("winners", "candidates"):

@@ -246,8 +246,8 @@ def parse_page(html: str, *, url: str | None = None, family: Family | None = Non
     return out
 
 
-_INITIATOR = re.compile(r"^(?P<who>[\u4e00-\u9fff（）()]{4,40}?(?:人民法院|人民政府|自然资源局|自然资源和规划局|规划和自然资源局"
-                        r"|管理局|委员会|中心|公司|医院|学校|大学|研究院|研究所))(?:将于|定于|拟于|决定|现就|就|受)")
+_INITIATOR = re.compile(r"^(?:经[^，,]{2,40}批准[，,]\s*)?(?P<who>[\u4e00-\u9fff（）()]{2,40}?(?:人民法院|人民政府|自然资源局|自然资源和规划局|规划和自然资源局"
+                        r"|管理局|委员会|中心|公司|医院|学校|大学|研究院|研究所))(?:将于|定于|拟于|决定|现就|就|受|于\d)")
 _INITIATOR_FIELD = {Kind.state_asset: "transferor", Kind.land: "grantor", Kind.mining: "grantor",
                     Kind.procurement: "buyer", Kind.tender: "tenderer"}
 
