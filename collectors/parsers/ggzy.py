@@ -3,8 +3,9 @@
 The "b" page holds one notice: ``h4.h4_o`` title; ``p.p_o`` spans with 发布时间 or, for
 contracts, 签署时间; ``label#platformName`` the source platform; ``div#mycontent`` either a
 ``table.detail_Table`` of ``<th>label</th><td>value</td>`` rows or a nested HTML document.
-The page's JS variables (myareaId, myplatformCode) are known to be stale and are never
-used as data.
+The shared page reader (:func:`collectors.parsers.pages.parse_page`) reads it; what only the
+"b" page says (签署时间, the ``#platformName`` label) is added on top. The page's JS variables
+(myareaId, myplatformCode) are known to be stale and are never used as data.
 """
 
 from __future__ import annotations
@@ -13,34 +14,27 @@ import re
 
 from parsel import Selector
 
-from collectors.parsers import Extracted, ParseError, cells_from_labels
+from collectors.parsers import Extracted
+from collectors.parsers.detail import read_detail
 from models.assemble import Cell
 from models.codelists import Kind
 
-_TIME = re.compile(r"(发布时间|签署时间)[:：]\s*(.+)")
-_PROJECT_NO = re.compile(r"(?:采购)?项目编号[:：]\s*(\S+)")
+_HEADER_SIGNED = re.compile(r"(<p class=\"p_o\">\s*<span>)签署时间")
+_TIME = re.compile(r"(发布时间|签署时间)[:：]\s*(\d[^信]*?)\s*(?:信息来源|$)")
 
 
-def parse_b_page(html: str, kind: Kind) -> Extracted:
-    """Title, time, platform and the label/value table of a ggzy "b" page."""
+def parse_b_page(html: str, kind: Kind, url: str | None = None) -> Extracted:
+    """Title, time, platform, pairs, parties and text of a ggzy "b" page."""
+    # the header's 签署时间 (contracts) is when the page was published, not a fact of the contract
+    html, signed = _HEADER_SIGNED.subn(r"\1发布时间", html, count=1)
+    extracted = read_detail(html, "ggzy", kind, url, complete=False)
+    if signed:  # the text as printed
+        extracted.body_text = extracted.body_text.replace("发布时间", "签署时间", 1)
     sel = Selector(text=html)
-    title = " ".join(sel.css("h4.h4_o ::text").getall()).strip()
-    if not title:
-        raise ParseError("no h4.h4_o title: not a ggzy detail page")
-    pairs: list[tuple[str, str]] = []
-    for row in sel.css("#mycontent table.detail_Table tr"):
-        label = " ".join(row.css("th ::text").getall()).strip()
-        value = " ".join(row.css("td ::text").getall()).strip()
-        if label:
-            pairs.append((label, value))
-    extracted = cells_from_labels(kind, pairs)
-    extracted.cells["title"] = Cell(title)
     for span in sel.css("p.p_o span"):
         text = " ".join(span.css("::text").getall()).strip()
-        if m := _TIME.search(text):
-            extracted.cells.setdefault("published_at", Cell(m.group(2)))
-        if m := _PROJECT_NO.search(text):
-            extracted.cells.setdefault("project_no", Cell(m.group(1)))
+        if (m := _TIME.search(text)) and "published_at" not in extracted.cells:
+            extracted.cells["published_at"] = Cell(m.group(2).strip())
     platform = " ".join(sel.css("#platformName ::text").getall()).strip()
     if platform:
         extracted.cells.setdefault("publisher", Cell(platform))

@@ -6,6 +6,10 @@ text or string surgery, and map binding names to fields. Names marked *verified*
 the real pages (``itdachen/fly-next-platform`` KoNumOfUtils); the others are this project's
 reading of the remaining rows and are kept in one table here. Area is published in 平方千米
 and prices in 万元: the unit travels with the cell.
+
+The page goes through the shared page reader (:func:`collectors.parsers.pages.parse_page`:
+title, time, text, the printed rows); the bindings, which carry the units the bare numbers
+lack, are laid on top.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ import re
 
 from parsel import Selector
 
-from collectors.parsers import Extracted, ParseError
+from collectors.parsers import Extracted
+from collectors.parsers.detail import read_detail
 from models.assemble import Cell
+from models.codelists import Kind
 
 # binding name → (field, unit of the bare number)
 BINDINGS: dict[str, tuple[str, str | None]] = {
@@ -42,15 +48,10 @@ FIELD_BINDING = {f: name for name, (f, _u) in BINDINGS.items()}
 _BINDING = re.compile(r"text\s*:\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def parse_detail(html: str) -> Extracted:
-    """Title, publication time, publisher and the data-bind values of a result page."""
+def parse_detail(html: str, url: str | None = None) -> Extracted:
+    """Title, publication time, publisher, text and the data-bind values of a result page."""
+    out = read_detail(html, "mnr", Kind.mining, url)
     sel = Selector(text=html)
-    title = " ".join(sel.css("h1.title ::text").getall()).strip()
-    if not title:
-        raise ParseError("no h1.title: not an MNR notice page")
-    if not html.rstrip().endswith("</html>"):
-        raise ParseError("truncated page: it ends before </html>")
-    out = Extracted({"title": Cell(title)})
     for span in sel.xpath("//*[@data-bind]"):
         m = _BINDING.search(span.attrib.get("data-bind", ""))
         if not m:
@@ -59,12 +60,9 @@ def parse_detail(html: str) -> Extracted:
         known = BINDINGS.get(m.group(1))
         if known is None:
             out.unknown[m.group(1)] = text
-        elif known[0] not in out.cells:
+        elif text:
             out.cells[known[0]] = Cell(text, known[1])
-    when = sel.css("#pubtime ::text").get()
-    if when:
-        out.cells["published_at"] = Cell(when.strip())
-    source = sel.css("#source ::text").get()
-    if source:
-        out.cells["publisher"] = Cell(source.strip())
+    if "transferee" in out.cells and out.lots and all(
+            w["name"] == out.cells["transferee"].value for lot in out.lots for w in lot["winners"]):
+        out.lots = []  # the 受让人 row read as a party: the bindings above say it with its units
     return out

@@ -58,6 +58,12 @@ PAGE = {"ccgp": 10, "mnr": 10}
 _COMMON_ORDER = ("project_no", "project_name", "notice_no", "corrects")
 
 
+# section numbers of a notice's body (一、项目编号：…), as the real pages print them
+CN_NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五", "十六",
+               "十七", "十八", "十九", "二十", "二十一", "二十二", "二十三", "二十四", "二十五", "二十六", "二十七", "二十八",
+               "二十九", "三十")
+
+
 @cache
 def label_for(kind: Kind, name: str) -> str:
     """The first published label of ``name`` that the shared label table reads back as ``name``."""
@@ -84,8 +90,22 @@ def field_texts(n: Notice, style: int) -> dict[str, str]:
     return out
 
 
-def label_rows(n: Notice, style: int, *, region: bool = True) -> list[tuple[str, str]]:
-    rows = [(label_for(n.kind, name), text) for name, text in field_texts(n, style).items()]
+def award_rows(n: Notice) -> list[tuple[str, str, str, str]]:
+    """(lot, supplier, USCC, amount in 万元) of each winner, as the real result pages' award tables
+    (包组 | 供应商名称 | 统一社会信用代码 | 中标金额(万元)) print them; exact, six places."""
+    return [(lot.name or "", o.name, o.uscc, f"{a.n // 1_000_000}.{a.n % 1_000_000:06d}")
+            for lot in n.values.get("lots") or [] for o, a in lot.winners]
+
+
+_AWARD_FIELDS = ("lot", "winner", "winner_uscc", "award_amount")
+
+
+def label_rows(n: Notice, style: int, *, region: bool = True, awards: bool = False) -> list[tuple[str, str]]:
+    """Label and text of each field; with ``awards`` the winners are left to :func:`award_rows`."""
+    texts = field_texts(n, style)
+    if awards and award_rows(n):
+        texts = {k: v for k, v in texts.items() if k not in _AWARD_FIELDS}
+    rows = [(label_for(n.kind, name), text) for name, text in texts.items()]
     if region:
         rows.append(("行政区域", n.region))
     return rows
@@ -253,7 +273,7 @@ class Portal:
             return fault
         n = c.notice
         html = TEMPLATES.get_template("ggzy_b.html").render(
-            n=n, rows=label_rows(n, n.index), time_label="签署时间" if n.notice_type == "contract" else "发布时间")
+            n=n, rows=label_rows(n, n.index, awards=True), awards=award_rows(n), time_label="签署时间" if n.notice_type == "contract" else "发布时间")
         return await self.page(request, c, html)
 
     # -- Epoint (Jiangsu) ---------------------------------------------------------------------------
@@ -280,8 +300,8 @@ class Portal:
     @_detail_page
     async def epoint_detail(self, request: web.Request, c: Copy) -> web.StreamResponse:
         n = c.notice
-        html = TEMPLATES.get_template("epoint_detail.html").render(n=n, rows=label_rows(n, n.index + 1),
-                                                                   category_name=c.stage_text)
+        html = TEMPLATES.get_template("epoint_detail.html").render(n=n, rows=label_rows(n, n.index + 1, awards=True), awards=award_rows(n),
+                                                                   category_name=c.stage_text, category_num=c.stage)
         return await self.page(request, c, html)
 
     # -- ccgp ------------------------------------------------------------------------------------------
@@ -310,9 +330,13 @@ class Portal:
         texts = field_texts(n, n.index + 2)
         summary_fields = ("project_name", "category", "buyer", "agent")
         summary = [(label_for(n.kind, f), texts.pop(f)) for f in summary_fields if f in texts]
+        awards = award_rows(n)
+        if awards:  # as the real result pages: 中标（成交）信息 as a table, amounts in 万元
+            for f in _AWARD_FIELDS:
+                texts.pop(f, None)
         body = [(label_for(n.kind, f), t) for f, t in texts.items()]
         html = TEMPLATES.get_template("ccgp_detail.html").render(
-            n=n, summary=summary, body=body, channel_name=CCGP_NAMES[c.stage],
+            n=n, summary=summary, body=body, awards=awards, numerals=CN_NUMERALS, channel_name=CCGP_NAMES[c.stage],
             charset="gbk" if c.fault == "gbk" else "utf-8")
         return await self.page(request, c, html)
 

@@ -195,8 +195,9 @@ class GongkaiSpider(scrapy.Spider):
         return NoticeItem(
             spider=self.name, platform=self.platform, kind=kind, url=url or response.url, fetched_at=clock(),
             http_status=response.status, raw_sha256=sha, parser_version=f"{self.name}/{self.parser_version}",
-            cells=extracted.cells, raw=response.body, publisher=publisher, lots=lots, location=location,
-            fingerprint=fingerprint, body_text=extracted.body_text, attachments=extracted.attachments)
+            cells=extracted.cells, raw=response.body, publisher=publisher, lots=lots or extracted.lots or None,
+            location=location, fingerprint=fingerprint, body_text=extracted.body_text,
+            attachments=extracted.attachments)
 
 
 class JsonListSpider(GongkaiSpider):

@@ -27,9 +27,10 @@ class CcgpSpider(HtmlListSpider):
     script), notices ``/cggg/dfgg/{channel}/{yyyymm}/t{yyyymmdd}_{id}.htm``.
     Coverage: ``channels`` (default gkzb 公开招标, gzgg 更正, zbgg 中标, fblbgg 废标/终止; the
     spider argument ``channels=gkzb,cjgg`` chooses others).
-    Fields: title, 公告时间, publisher (``#sourceName``, else the site), the 公告概要 table (采购项目名称,
-    品目, 采购单位, 行政区域, 代理机构名称) and the body's ``label：value`` paragraphs (项目编号, 预算金额,
-    采购方式, 中标（成交）供应商, 金额…). A correction links to what it changes through 原公告编号 or the
+    Fields: through the shared page reader (``gongkai parse``'s): title, 公告时间, publisher (来源, else
+    the site), the 公告概要 table (采购项目名称, 品目, 采购单位, 行政区域, 代理机构名称), the body's numbered
+    ``label：value`` paragraphs (项目编号, 预算金额, 采购方式…), award and candidate tables (lots, winners,
+    USCCs, amounts), the notice text and its attachments. A correction links to what it changes through 原公告编号 or the
     original's URL (``地址：http…``) and to its project through 原公告的采购项目编号.
     Caveats: www answers 403 to bare clients and a "频繁访问" page with HTTP 200 under load (detected,
     retried, then an error row); use http, not https (500). Values are padded with U+3000. Some
@@ -42,7 +43,7 @@ class CcgpSpider(HtmlListSpider):
     name = "ccgp"
     platform = "中国政府采购网"
     default_base_url = "http://www.ccgp.gov.cn"
-    parser_version = "1"
+    parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("procurement",)
     channels: ClassVar[tuple[str, ...]] = ("gkzb", "gzgg", "zbgg", "fblbgg")
 
@@ -72,7 +73,7 @@ class CcgpSpider(HtmlListSpider):
         m = re.search(r"/cggg/(?:dfgg|zygg)/([a-z]+)/", response.url)
         if not m:
             raise ParseError("not a ccgp notice URL")
-        extracted = parse_detail(response.text)
+        extracted = parse_detail(response.text, response.url)
         if m.group(1) in CHANNELS:
             extracted.cells["notice_type"] = Cell(CHANNELS[m.group(1)])
         yield self.notice(response, "procurement", extracted, publisher=self.platform)

@@ -27,8 +27,8 @@ class EpointJiangsuSpider(JsonListSpider):
     answer ``result.totalcount`` and ``result.records[]`` (``title, infodateformat, categorynum,
     categoryname, linkurl, infoid``), then each record's ``linkurl`` detail page.
     Coverage: 建设工程 (categorynum 003001…) and 政府采购 (003004…) between ``since`` and ``until``.
-    Fields: title, 信息来源 (publisher), 信息时间, and every row of the detail table through the
-    shared label table.
+    Fields: through the shared page reader (``gongkai parse``'s): title, 信息来源 (publisher), 信息时间,
+    the numbered ``label：value`` paragraphs, tables and award tables, the text and attachments.
     Caveats: ``pn`` is an offset, not a page number. ``categorynum`` is hierarchical: the spider
     asks for the two top-level areas and reads the leaf from each record. Jiangsu notices are
     also on the national ggzy: the store keeps one notice with both sources. Other Epoint
@@ -40,7 +40,7 @@ class EpointJiangsuSpider(JsonListSpider):
     name = "epoint"
     platform = "江苏省公共资源交易网"
     default_base_url = "http://jsggzy.jszwfw.gov.cn"
-    parser_version = "1"
+    parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("tender", "procurement")
     page_size = 20
     categories: ClassVar[tuple[str, ...]] = ("003001", "003004")
@@ -81,7 +81,7 @@ class EpointJiangsuSpider(JsonListSpider):
         from models.codelists import Kind
 
         kind = Kind(AREAS[entry["categorynum"][:6]])
-        extracted = parse_detail(response.text, kind)
+        extracted = parse_detail(response.text, kind, response.url)
         if entry.get("categoryname") in NOTICE_TYPE_WORDS:
             extracted.cells.setdefault("notice_type", Cell(entry["categoryname"]))
         yield self.notice(response, kind.value, extracted, fingerprint=fingerprint, publisher=entry.get("zhuanzai"))

@@ -40,9 +40,9 @@ class GgzySpider(JsonListSpider):
     Coverage: 工程建设 0101/0102/0104/0105, 政府采购 0201-0204, 土地使用权 0301/0302, 矿业权
     0401-0404, 国有产权 0501/0502, every province, between the spider arguments ``since`` and
     ``until``.
-    Fields: title (h4.h4_o), 发布时间/签署时间, 信息来源 (publisher), and every ``<th>``/``<td>`` row
-    of ``table.detail_Table`` through the shared label table (project number, parties, amounts,
-    areas, lots…).
+    Fields: through the shared page reader (``gongkai parse``'s): title (h4.h4_o), 发布时间/签署时间,
+    信息来源 (publisher), every ``<th>``/``<td>`` row of ``table.detail_Table`` or the nested document
+    (project number, parties, amounts, areas), award tables (lots), the text and attachments.
     Caveats: ``total`` stops at 1,000, so a capped query is sliced by halving its date range down
     to one day, then by province; a query still capped is an error row. The stage code is often
     wrong (0104 mixes candidates, results and failures; results appear under 0201): the notice
@@ -57,7 +57,7 @@ class GgzySpider(JsonListSpider):
     name = "ggzy"
     platform = "全国公共资源交易平台"
     default_base_url = "https://www.ggzy.gov.cn"
-    parser_version = "1"
+    parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("tender", "procurement", "land", "mining", "state_asset")
     page_size = 20
     result_cap: ClassVar[int] = 1000
@@ -106,7 +106,7 @@ class GgzySpider(JsonListSpider):
     @guarded
     def parse_detail(self, response: Response, entry: dict[str, Any], fingerprint: str) -> Iterator[Any]:
         kind = GGZY_CLASSIFY[entry["informationType"][:2]]
-        extracted = parse_b_page(response.text, kind)
+        extracted = parse_b_page(response.text, kind, response.url)
         stage_word = entry.get("informationTypeText")
         if stage_word in NOTICE_TYPE_WORDS:  # 开标记录/公开信息 name no stage: derived from the content
             extracted.cells.setdefault("notice_type", Cell(stage_word))

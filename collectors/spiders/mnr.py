@@ -35,7 +35,7 @@ class MnrMiningSpider(HtmlListSpider):
     name = "mnr"
     platform = "自然资源部"
     default_base_url = "https://ky.mnr.gov.cn"
-    parser_version = "1"
+    parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("mining",)
     channels: ClassVar[tuple[str, ...]] = ("jjgs", "ckjjgs")
 
@@ -57,6 +57,6 @@ class MnrMiningSpider(HtmlListSpider):
         return first.replace("index.htm", f"index_{page}.htm")
 
     def parse_detail(self, response: Response, entry: dict[str, Any]) -> Iterator[Any]:
-        extracted = parse_detail(response.text)
+        extracted = parse_detail(response.text, response.url)
         extracted.cells.setdefault("notice_type", Cell("出让结果"))
         yield self.notice(response, "mining", extracted, publisher=self.platform)
