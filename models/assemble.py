@@ -416,6 +416,11 @@ def assemble(
                 NoticeType.termination, NoticeType.correction, NoticeType.candidates, NoticeType.result):
             flags.setdefault("notice_type", []).append(f"stage code {notice_type} overridden by the title")
             notice_type = from_title
+    if NoticeType(notice_type) is NoticeType.result and values.get("failure_reason") and not any(
+            lot.get("winners") for lot in all_lots) and not any(values.get(k) for k in ("holder", "transferee")):
+        # a 结果公告 whose only outcome is a failure (废标 filed under 中标公告): a termination
+        flags.setdefault("notice_type", []).append("result with a failure reason and no winner: termination")
+        notice_type = NoticeType.termination
 
     title = common.get("title")
     if not title:

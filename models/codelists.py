@@ -109,7 +109,7 @@ NOTICE_TYPE_WORDS: dict[str, NoticeType] = {
 _TITLE_RULES: tuple[tuple[re.Pattern[str], NoticeType], ...] = (
     (re.compile(r"终止|中止|流标|废标|撤销|取消"), NoticeType.termination),
     (re.compile(r"更正|变更|澄清|补遗|答疑"), NoticeType.correction),
-    (re.compile(r"候选人"), NoticeType.candidates),
+    (re.compile(r"候选人|评标结果公示|评标结果公告"), NoticeType.candidates),  # 评标结果公示 lists the candidates
     (re.compile(r"合同"), NoticeType.contract),
     (re.compile(r"中标|成交|结果|竞得|出让结果|交易结果|供地结果"), NoticeType.result),
     (re.compile(r"公告|公示|招标|采购|出让|挂牌|披露|邀请"), NoticeType.announcement),
