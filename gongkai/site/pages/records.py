@@ -89,8 +89,8 @@ def render_project(ctx: Ctx, project_id: str) -> None:
         facts = []
         currency = next((v for c, _s, v in data["typed"] if c == "currency"), None)  # None: yuan
         for col, spec, value in data["typed"]:
-            if col == "currency" and value is None:
-                continue  # the yuan goes without saying
+            if value is None or value == "":
+                continue  # a fact no notice stated: a row of dashes tells a reader nothing
             label = i18n.field_label(spec, lang) if spec else i18n.extra_label(col, lang)
             if col.endswith("_fen"):
                 shown = text.money(value, lang, fen=True, currency=currency) if value is not None else "—"
@@ -130,12 +130,12 @@ def render_notice(ctx: Ctx, version_id: str) -> None:
             spec = specs.get(name)
             label = i18n.field_label(spec, lang) if spec else name
             value = fields.get(name)
-            if name == "currency" and value is None:
-                continue  # the yuan goes without saying
+            original = n["raw"].get(name)
+            if (value is None or value == "" or value == []) and original is None:
+                continue  # the notice does not state it (the yuan goes without saying)
             if isinstance(value, (list, dict)):
                 complex_values.append((label, value))
                 continue
-            original = n["raw"].get(name)
             facts.append((label, display(spec, value, lang, fields.get("currency")),
                           original if original not in (None, value) else None,
                           n["flags"].get(name) or []))
