@@ -31,7 +31,7 @@ from models.assemble import Cell, specs_for
 from models.codelists import METHOD_ALIASES, NOTICE_TYPE_WORDS, Kind
 from models.fields import split_label
 from models.kinds import LOTS_FIELD
-from models.normalize import lookup_region, parse_amount, parse_duration_days
+from models.normalize import is_placeholder, parse_amount, parse_duration_days
 from models.normalize.regions import _data as _regions
 from models.normalize.text import match_key
 
@@ -317,7 +317,6 @@ class Reader:
 
     # -- tables ---------------------------------------------------------------------------------
     def read_table(self, rows: list[list[str]], context: str, lot: str | None) -> None:
-        rows = [_dedupe_columns(r) for r in rows]
         if self._facts_table(rows):
             for row in rows:
                 self._pair_row(row, context)
@@ -478,10 +477,6 @@ class Reader:
         return bool(seen)
 
 
-def _dedupe_columns(row: list[str]) -> list[str]:
-    return row
-
-
 _RANK_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
@@ -496,12 +491,8 @@ def _rank(text: str | None) -> int | None:
     return None
 
 
-def _placeholder(text: str) -> bool:
-    return text.strip() in ("", "/", "无", "—", "-", "－", "暂无", "空")
-
-
 def _looks_like_person(text: str) -> bool:
-    return 2 <= len(text.strip()) <= 30 and text.strip() not in ("/", "无", "—", "-")
+    return 2 <= len(text.strip()) <= 30 and not is_placeholder(text)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -510,7 +501,7 @@ def _looks_like_name(text: str) -> bool:
         return False
     if re.fullmatch(r"[\d.,，%￥¥元万\s-]+", text):
         return False
-    return not (text in ("/", "无", "—", "-", "第一名", "第二名", "第三名") or _column_role(text))
+    return not (is_placeholder(text) or text in ("第一名", "第二名", "第三名") or _column_role(text))
 
 
 def read_blocks(page: Page, kind: Kind, title: str = "", skip_before: int = 0) -> Extracted:
@@ -602,7 +593,7 @@ def to_extracted(reader: Reader) -> Extracted:
         cells: dict[str, Cell] = {}
         for label, value in record:
             found = field_of(reader.kind, label)
-            if found and found[0] not in cells and not _placeholder(value):
+            if found and found[0] not in cells and not is_placeholder(value):
                 cells[found[0]] = Cell(value, found[1])
         if n == 0:  # the first record's facts are the page's, unless the page states them itself
             for name, cell in cells.items():
@@ -685,15 +676,3 @@ def region_in(texts: Iterable[str]) -> str | None:
     if best is None:
         return None
     return best[2]
-
-
-def region_cell(name: str | None, code: str | None = None) -> dict[str, Cell]:
-    """Region cells from a name as printed (and a code), if the name resolves."""
-    out: dict[str, Cell] = {}
-    if code:
-        out["region_code"] = Cell(code)
-    if name:
-        parsed = lookup_region(code, name)
-        if parsed.value is not None and not parsed.error:
-            out["region"] = Cell(name)
-    return out

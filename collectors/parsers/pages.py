@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 
 from collectors.parsers import Extracted, ParseError
-from collectors.parsers.document import Line, Page, Table, attachments, decode, parse_html, squash
-from collectors.parsers.generic import PAGE_ALIASES, read_blocks, region_in
+from collectors.parsers.document import Line, Page, attachments, decode, parse_html, squash
+from collectors.parsers.generic import read_blocks, region_in
 from models.assemble import Cell
 from models.codelists import NOTICE_TYPE_WORDS, Kind, notice_type_from_title
 from models.normalize import lookup_region
@@ -380,14 +380,6 @@ def _set_region(cells: dict[str, Cell], page: Page, title: str) -> None:
                 break
     if code:
         cells["region_code"] = Cell(code)
-
-
-def _aliases() -> dict[str, str]:
-    return PAGE_ALIASES
-
-
-def block_text(blocks: list[Line | Table]) -> str:
-    return "\n".join(b.text if isinstance(b, Line) else b.text() for b in blocks)
 
 
 def read_page_bytes(data: bytes, *, url: str | None = None, family: str | None = None,
