@@ -67,7 +67,14 @@ REMOTE_CONTROL_ENABLED = False
 CLOSESPIDER_TIMEOUT = 6 * 3600
 MEMUSAGE_LIMIT_MB = 2048
 
+# Only http(s) is downloaded (defaults also read file:, data:, s3: and ftp: links): a link a
+# list answer gives must never read a local file or a made-up page.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    # Ours, first of all (before OffsiteMiddleware 50 and robots.txt 100): only the source's own
+    # hosts, only http(s); a refused link is an error row, never a fetch.
+    "collectors.middlewares.SourceBoundsMiddleware": 40,
     # Replaces the stock RetryMiddleware (550): same retries, plus Retry-After.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "collectors.middlewares.RetryAfterMiddleware": 550,

@@ -24,7 +24,8 @@ class RunningPortal:
 
 @contextmanager
 def running(*, projects: int = 16, faults: bool = True, result_cap: int = 1000, stall: float = 30.0,
-            revision: int = 1, seed: int | None = None, port: int = 0) -> Iterator[RunningPortal]:
+            revision: int = 1, seed: int | None = None, port: int = 0,
+            adversarial: bool = False) -> Iterator[RunningPortal]:
     """A portal in a child process on 127.0.0.1 (``port`` 0: a free one); stopped when the block ends."""
     cmd = [sys.executable, "-m", "collectors.portal", "--port", str(port), "--projects", str(projects),
            "--result-cap", str(result_cap), "--stall", str(stall), "--revision", str(revision)]
@@ -32,6 +33,8 @@ def running(*, projects: int = 16, faults: bool = True, result_cap: int = 1000, 
         cmd += ["--seed", str(seed)]
     if not faults:
         cmd.append("--no-faults")
+    if adversarial:
+        cmd.append("--adversarial")
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONUNBUFFERED": "1"})
     try:

@@ -17,6 +17,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stall", type=float, default=30.0, help="seconds a stalled page waits")
     parser.add_argument("--revision", type=int, default=1, help="2: one notice changed (incremental crawls)")
     parser.add_argument("--no-faults", action="store_true", help="no block pages, truncations or slow answers")
+    parser.add_argument("--adversarial", action="store_true",
+                        help="add hostile cases: links to other hosts, file:/data: links, a malformed list record, "
+                             "an endless 429, a GBK page labelled UTF-8, an endless body")
     args = parser.parse_args(argv)
 
     def ready(port: int) -> None:
@@ -24,7 +27,8 @@ def main(argv: list[str] | None = None) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         serve(args.port, ready=ready, projects=args.projects, seed=args.seed, faults=not args.no_faults,
-              result_cap=args.result_cap, stall=args.stall, revision=args.revision)
+              result_cap=args.result_cap, stall=args.stall, revision=args.revision,
+              adversarial=args.adversarial)
 
 
 if __name__ == "__main__":

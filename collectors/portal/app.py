@@ -174,6 +174,8 @@ class Portal:
             await asyncio.sleep(self.slow)
         elif fault == "http500":
             return web.Response(status=500, text="Internal Server Error")
+        elif fault == "rate_limited":  # never ends: the crawl gives up after its retries
+            return web.Response(status=429, text="Too Many Requests", headers={"Retry-After": "1"})
         elif fault == "retry_after" and key not in self.fired:
             self.fired.add(key)
             return web.Response(status=429, text="Too Many Requests", headers={"Retry-After": "1"})
@@ -193,6 +195,10 @@ class Portal:
         """Send a page, applying the copy's encoding and body faults."""
         if c.fault == "gbk":
             return web.Response(body=html.encode("gb18030"), headers={"Content-Type": f"{content_type}; charset=GBK"})
+        if c.fault == "mislabelled_gbk":  # GBK bytes, labelled UTF-8 (header and page)
+            return web.Response(body=html.encode("gb18030"), headers={"Content-Type": f"{content_type}; charset=utf-8"})
+        if c.fault == "oversize":
+            return await self.endless(request, content_type)
         body = html.encode("utf-8")
         if c.fault == "truncated":
             return web.Response(body=body[: len(body) * 3 // 5], content_type=content_type, charset="utf-8")
@@ -206,6 +212,32 @@ class Portal:
                 request.transport.close()
             return resp
         return web.Response(body=body, content_type=content_type, charset="utf-8")
+
+    async def endless(self, request: web.Request, content_type: str) -> web.StreamResponse:
+        """A chunked body without Content-Length that goes on until the client hangs up (64 MiB at most)."""
+        resp = web.StreamResponse(headers={"Content-Type": f"{content_type}; charset=utf-8"})
+        resp.enable_chunked_encoding()
+        await resp.prepare(request)
+        chunk = b"<p>" + b"x" * (64 * 1024 - 7) + b"</p>"
+        try:
+            for _ in range(1024):
+                await resp.write(chunk)
+            await resp.write_eof()
+        except (ConnectionError, RuntimeError):  # the client stopped reading: the point of the fault
+            pass
+        return resp
+
+    def hostile_records(self, first: Copy) -> list[dict[str, Any]]:
+        """List records no spider may follow (adversarial catalogs): another host, ``file:``,
+        ``data:``, and a malformed record; ``first`` gives them a plausible shape."""
+        record = self._ggzy_record(first)
+        other = f"http://localhost:{self.base.rsplit(':', 1)[-1]}" + record["url"]  # this server, another host name
+        page = ("<html><body><h4 class='h4_o'>伪造公告</h4><p>发布时间：2026-01-01</p>"
+                "<table class='detail_Table'><tr><th>项目名称</th><td>伪造</td></tr></table></body></html>")
+        return [{"id": "bad"},
+                {**record, "id": "other-host", "url": other},
+                {**record, "id": "file", "url": "file:///etc/hostname"},
+                {**record, "id": "data", "url": "data:text/html;charset=utf-8," + page}]
 
     # -- ggzy -------------------------------------------------------------------------------------
     async def ggzy_list(self, request: web.Request) -> web.Response:
@@ -236,6 +268,8 @@ class Portal:
         size = 20
         chunk = rows[(page - 1) * size: page * size] if (page - 1) * size < total else []
         records = [self._ggzy_record(c) for c in chunk]
+        if self.catalog.adversarial and chunk and page == 1 and (classify, stage, province) == ("01", "0101", "0"):
+            records[1:1] = self.hostile_records(chunk[0])  # good records before and after them
         return web.json_response({"code": 200, "message": "success", "data": {
             "records": records, "total": total, "size": size, "current": page, "orders": [],
             "optimizeCountSql": True, "searchCount": True, "countId": None, "maxLimit": None,
@@ -575,9 +609,9 @@ class Portal:
 
 
 def make_app(*, seed: int | None = None, projects: int = 16, faults: bool = True, result_cap: int = 1000,
-             stall: float = 30.0, revision: int = 1) -> web.Application:
+             stall: float = 30.0, revision: int = 1, adversarial: bool = False) -> web.Application:
     kwargs = {"seed": seed} if seed is not None else {}
-    catalog = build_catalog(projects=projects, faults=faults, revision=revision, **kwargs)
+    catalog = build_catalog(projects=projects, faults=faults, revision=revision, adversarial=adversarial, **kwargs)
     return Portal(catalog, result_cap=result_cap, stall=stall).app()
 
 

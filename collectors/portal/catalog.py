@@ -16,7 +16,10 @@ derived from the catalog alone (:func:`expected`): block pages served with 200, 
 ``{"code":800}``, the landchina block sentinel, empty and truncated bodies, HTTP 500,
 a body cut short of its Content-Length, a stalled answer, a 429 with Retry-After, a page
 blocked only once (a retry recovers), GBK/GB18030 pages, misfiled stage codes, an invalid
-value. ``faults=False`` gives a clean portal (benchmarks).
+value. ``faults=False`` gives a clean portal (benchmarks). ``adversarial=True`` adds the
+hostile cases of issue 14 (:data:`ADVERSARIAL`; the default catalog is unchanged by it): a 429
+whose ``Retry-After: 1`` never ends, a GBK page labelled UTF-8, an endless body, and hostile
+records in a ggzy list answer (served by the app).
 """
 
 from __future__ import annotations
@@ -61,8 +64,16 @@ FATAL = {
     "http500": "HTTP 500",
     "stall": "timed out",  # answers after the client's timeout
     "invalid": "transferee_uscc",  # a value the models refuse (wrong check character)
+    # adversarial catalogs only (build_catalog(adversarial=True)):
+    "rate_limited": "rate-limited (HTTP 429)",  # 429 with Retry-After: 1 on every try
+    "oversize": "size limit",  # a chunked body without Content-Length that never ends
 }
-RECOVERED = {"retry_after", "block_once", "slow", "gbk", "misfiled"}
+RECOVERED = {"retry_after", "block_once", "slow", "gbk", "misfiled", "mislabelled_gbk"}
+# platform → faults added by build_catalog(adversarial=True), after the ordinary ones
+ADVERSARIAL = {
+    # mislabelled_gbk: GBK bytes served as "charset=utf-8" (read as GB18030, no error row)
+    "ggzy": ("rate_limited", "oversize", "mislabelled_gbk"),
+}
 
 GGZY_STAGES: dict[Kind, dict[str, tuple[str, str]]] = {
     # notice type → (DEAL_STAGE code, informationTypeText)  (source-formats.md §1.1)
@@ -142,6 +153,7 @@ class Catalog:
     copies: list[Copy]
     ocds_projects: list[list[Notice]] = field(default_factory=list)
     revision: int = 1
+    adversarial: bool = False  # hostile list records too (served by the app's ggzy list)
 
     def on(self, platform: str) -> list[Copy]:
         return [c for c in self.copies if c.platform == platform]
@@ -171,11 +183,12 @@ def _notice(row: Row, kind: Kind, project: Project, index: int, publisher: str) 
 
 
 def build_catalog(seed: int = DEFAULT_SEED, projects: int = 16, *, faults: bool = True,
-                  revision: int = 1) -> Catalog:
+                  revision: int = 1, adversarial: bool = False) -> Catalog:
     """The portal's notices and their copies per platform (a pure function of the arguments).
 
     ``revision`` 2 changes one ggzy notice's published facts (its list entry changes too):
-    an incremental re-crawl must fetch that one detail page again and nothing else."""
+    an incremental re-crawl must fetch that one detail page again and nothing else.
+    ``adversarial`` adds the faults of :data:`ADVERSARIAL`."""
     world = World(random.Random(seed))  # noqa: S311 - seeded test data, not cryptography
     rng = world.rng
     n = max(4, projects)
@@ -214,10 +227,11 @@ def build_catalog(seed: int = DEFAULT_SEED, projects: int = 16, *, faults: bool 
     if revision >= 2:
         changed = next(nt for nt in notices if nt.kind is Kind.tender and nt.notice_type == "announcement")
         changed.title = changed.title.replace("施工招标公告", "施工招标公告（第二次）")
-    return Catalog(seed, notices, _copies(notices, ocds_notices, faults), ocds_notices, revision)
+    return Catalog(seed, notices, _copies(notices, ocds_notices, faults, adversarial), ocds_notices, revision,
+                   adversarial)
 
 
-def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool) -> list[Copy]:
+def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool, adversarial: bool = False) -> list[Copy]:
     copies: list[Copy] = []
     by_project: dict[str, int] = {}
     for nt in notices:
@@ -256,6 +270,13 @@ def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool) -> li
             copies.append(Copy("ocds", nt))
     if faults:
         _add_faults(copies)
+    if adversarial:
+        for platform, extra in ADVERSARIAL.items():
+            pool = _single(copies, platform, skip=1)
+            for fault in extra:
+                copy = next(pool, None)
+                if copy is not None:
+                    copy.fault = fault
     return copies
 
 

@@ -43,6 +43,7 @@ class EpointJiangsuSpider(JsonListSpider):
     parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("tender", "procurement")
     page_size = 20
+    entries_at = "result.records"
     categories: ClassVar[tuple[str, ...]] = ("003001", "003004")
     LIST = "/inteligentsearch/rest/inteligentSearch/getFullTextData"
 

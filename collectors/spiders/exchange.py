@@ -42,6 +42,7 @@ class ExchangeSpider(JsonListSpider):
     parser_version = "1"
     kinds = ("state_asset",)
     page_size = 15
+    entries_at = "data.data"
 
     def queries(self) -> Iterable[dict[str, Any]]:
         yield {"mark": "xm"}
@@ -58,10 +59,7 @@ class ExchangeSpider(JsonListSpider):
         if not m:
             raise ParseError("the list answer is not JSONP (a JavaScript challenge page?)")
         data = json.loads(m.group(1))
-        for entry in data["data"]["data"] or []:
-            request = self.detail_request(entry, query)
-            if request is not None:
-                yield request
+        yield from self.detail_requests(response, data["data"]["data"] or [], query)
         if page == 1:
             for p in range(2, int(data["data"]["totalPage"]) + 1):
                 yield self.list_request(query, p)

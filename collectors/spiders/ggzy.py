@@ -61,6 +61,7 @@ class GgzySpider(JsonListSpider):
     kinds = ("tender", "procurement", "land", "mining", "state_asset")
     page_size = 20
     result_cap: ClassVar[int] = 1000
+    entries_at = "data.records"
     LIST = "/information/pubTradingInfo/getTradList"
 
     def queries(self) -> Iterable[dict[str, Any]]:

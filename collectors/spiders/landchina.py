@@ -40,6 +40,7 @@ class LandchinaSpider(JsonListSpider):
     parser_version = "1"
     kinds = ("land",)
     page_size = 20
+    entries_at = "data.list"
 
     def queries(self) -> Iterable[dict[str, Any]]:
         yield {"startDate": f"{self.since} 00:00:00", "endDate": f"{self.until} 23:59:59"}
