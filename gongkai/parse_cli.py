@@ -38,21 +38,49 @@ def parse(files: tuple[Path, ...], family: str | None, url: str | None, as_json:
     sys.exit(1 if refused else 0)
 
 
+def _when(iso: str | None) -> str:
+    """+08:00 ISO time as a reader writes it: 2022-12-23 16:37 (北京时间)."""
+    if not iso:
+        return "（页面未印发布时间）"
+    day, _, clock = iso.partition("T")
+    clock = clock[:5]
+    return f"{day} {clock}（北京时间）" if clock and clock != "00:00" else day
+
+
 def _summary(d: dict) -> str:
-    lines = [f"{d['title']}", f"  {d['kind']} · {d['notice_type']} · {d['published_at'] or '(no time printed)'} · "
-             f"{d['region_name'] or ''} {d['region_code'] or ''}".rstrip()]
-    for key in ("project_no", "project_name"):
+    """What a journalist reads in a terminal: Chinese labels, amounts in 元, Beijing time."""
+    from gongkai.site.i18n import role_label
+    from models.assemble import specs_for
+    from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+
+    kind = Kind(d["kind"])
+    specs = specs_for(kind)
+    unit = "元" if d["currency"] == "CNY" else d["currency"]
+    lines = [d["title"], "  " + " · ".join(x for x in (
+        KIND_LABELS[kind][0], NOTICE_TYPE_LABELS[NoticeType(d["notice_type"])][0], _when(d["published_at"]),
+        f"{d['region_name'] or ''} {d['region_code'] or ''}".strip()) if x)]
+    for key, label in (("project_no", "项目编号"), ("project_name", "项目名称")):
         if d.get(key):
-            lines.append(f"  {key}: {d[key]}")
+            lines.append(f"  {label}：{d[key]}")
     for p in d["parties"]:
         extra = " ".join(x for x in (p.get("lot") or "", p.get("uscc") or "",
-                                     f"{p['amount']} {d['currency']}" if p.get("amount") else "",
-                                     f"rank {p['rank']}" if p.get("rank") else "") if x)
-        lines.append(f"  {p['role']}: {p['name']} {extra}".rstrip())
+                                     f"{p['amount']} {unit}" if p.get("amount") else "",
+                                     f"第{p['rank']}名" if p.get("rank") else "") if x)
+        lines.append(f"  {role_label(p['role'], 'zh')}：{p['name']} {extra}".rstrip())
     named = {p["name"] for p in d["parties"]}
     for key, value in d["fields"].items():
-        if not isinstance(value, list | dict) and value not in named:
-            lines.append(f"  {key}: {value}")
+        if isinstance(value, list | dict) or value in named or key == "currency":
+            continue
+        spec = specs.get(key)
+        label = spec.label if spec else key
+        if spec and spec.value.value == "money":
+            label = label.replace("(元)", "")
+            value = f"{value} {unit}"
+        elif spec and spec.value.value == "datetime":
+            value = _when(value)
+        lines.append(f"  {label}：{value}")
     if d["unread"]:
-        lines.append(f"  not read: {', '.join(list(d['unread'])[:12])}")
+        lines.append(f"  未能读取：{'、'.join(list(d['unread'])[:12])}")
+    for problem in d["problems"]:
+        lines.append(f"  注意：{problem}")
     return "\n".join(lines)
