@@ -105,6 +105,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 def datasette_command(snapshot: Path, *, site_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    site_dir = Path(site_dir).resolve()  # Datasette runs with cwd=ROOT: a relative --site means the caller's cwd
     cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(snapshot / "gongkai.db"),
            "--inspect-file", str(snapshot / "inspect.json"),
            "--metadata", str(CONFIG_DIR / "metadata.json"),
@@ -119,8 +120,9 @@ def datasette_command(snapshot: Path, *, site_dir: Path, host: str = "127.0.0.1"
 
 def start(snapshot: Path, *, site_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 8001,
           quiet: bool = False) -> subprocess.Popen:
+    site_dir = Path(site_dir).resolve()  # relative to the caller's cwd, not Datasette's (ROOT)
     site_dir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "GONGKAI_INDEX": str(index_dir.resolve()), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "GONGKAI_INDEX": str(Path(index_dir).resolve()), "PYTHONPATH": str(ROOT)}
     out = subprocess.DEVNULL if quiet else None
     return subprocess.Popen(datasette_command(snapshot, site_dir=site_dir, host=host, port=port), env=env,
                             stdout=out, stderr=out, cwd=ROOT)

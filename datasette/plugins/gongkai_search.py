@@ -7,8 +7,8 @@
 - ``register_routes``: ``/-/search`` (HTML), ``/-/search.json``, ``/-/search.atom`` over the
   Whoosh index (search_index; the index directory comes from ``$GONGKAI_INDEX`` or the
   plugin's ``index_dir`` setting). A bad query is a 400 with the reason, never a 500.
-- ``asgi_wrapper``: security headers on every response (CSP, nosniff, Referrer-Policy,
-  X-Frame-Options).
+
+Security headers and serving limits are in ``gongkai_guard.py``.
 """
 
 from __future__ import annotations
@@ -37,18 +37,6 @@ from search_index.web import (
     url,
     yuan,
 )
-
-# 'unsafe-inline' for scripts and styles: Datasette 0.65's own pages use inline <script> and style attributes.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-    (b"x-frame-options", b"DENY"),
-]
-_OURS = {k for k, _ in SECURITY_HEADERS}
 
 _engine = None
 _engine_lock = threading.Lock()
@@ -146,23 +134,3 @@ def register_routes():  # noqa: ANN201
         (r"^/-/search\.json$", search_json),
         (r"^/-/search\.atom$", search_atom),
     ]
-
-
-@hookimpl
-def asgi_wrapper(datasette):  # noqa: ANN001, ANN201
-    def wrap(app):  # noqa: ANN001, ANN202
-        async def with_headers(scope, receive, send):  # noqa: ANN001, ANN202
-            if scope["type"] != "http":
-                return await app(scope, receive, send)
-
-            async def send_wrapper(message):  # noqa: ANN001, ANN202
-                if message["type"] == "http.response.start":
-                    headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
-                    message = {**message, "headers": headers + SECURITY_HEADERS}
-                await send(message)
-
-            return await app(scope, receive, send_wrapper)
-
-        return with_headers
-
-    return wrap

@@ -2,16 +2,16 @@
 
 The exports reuse :mod:`gongkai.export` (which neutralizes CSV formulas through
 :mod:`gongkai.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
-connection, never by copying a live WAL database. A file is replaced only when its bytes
-change; gzip headers carry no time or name, so the same data gives the same bytes.
+connection, never by copying a live WAL database, and holds what ``gongkai publish`` publishes:
+the operational tables publish drops (:data:`gongkai.publish.UNPUBLISHED_TABLES`, the crawler's
+``crawl_state``) are dropped from the copy too, which is then vacuumed so no page of them is left.
+A file is replaced only when its bytes change; gzip headers carry no time or name, so the same
+data gives the same bytes.
 """
 
 from __future__ import annotations
 
-from gongkai.store import sha256_file
-
 import gzip
-import hashlib
 import io
 import os
 import sqlite3
@@ -21,6 +21,7 @@ from typing import Any
 
 from gongkai.export import export_csv, export_jsonl
 from gongkai.site.paths import safe_join
+from gongkai.store import sha256_file
 from models.codelists import Kind
 
 
@@ -39,6 +40,19 @@ def _settle(tmp: Path, target: Path) -> None:
         tmp.unlink()
         return
     tmp.replace(target)
+
+
+def _strip_unpublished(copy: Path) -> None:
+    """Drop from the downloadable copy what publish drops from the served snapshot; vacuum the freed pages."""
+    from gongkai.publish import UNPUBLISHED_TABLES
+
+    conn = sqlite3.connect(copy, isolation_level=None)
+    try:
+        for table in UNPUBLISHED_TABLES:
+            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+        conn.execute("VACUUM")
+    finally:
+        conn.close()
 
 
 def write_downloads(conn: sqlite3.Connection, out: Path) -> list[dict[str, Any]]:
@@ -72,6 +86,7 @@ def write_downloads(conn: sqlite3.Connection, out: Path) -> list[dict[str, Any]]
         conn.execute("VACUUM INTO ?", (str(tmp),))
     finally:
         conn.execute("PRAGMA query_only=ON")
+    _strip_unpublished(tmp)
     _settle(tmp, target)
     files.append(("gongkai.sqlite", "SQLite"))
     described = []
