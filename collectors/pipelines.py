@@ -11,20 +11,34 @@ fails become error rows naming the field, the value and the reason.
 All spiders of one process share one connection (``_shared``), so their batches never wait
 on each other's locks.
 
+A batch is never dropped. When another process (a submission) holds the write lock, the batch
+waits at most ``GONGKAI_FLUSH_WAIT`` seconds (the reactor must not stall: downloads would time
+out), is kept, and is written with the next one; after ``GONGKAI_HELD_BATCHES`` kept batches,
+and when the spider closes, the pipeline waits the store's full bounded wait. Items that still
+cannot be written are saved to ``spill/<spider>-<time>-<pid>.jsonl`` beside the database, an
+error row is recorded when the database allows it, and the stat ``gongkai/unstored`` makes
+``gongkai collect`` exit 1 (their pages have no ``crawl_state`` row: a re-crawl fetches them).
+
 :class:`DropPipeline` discards items (the benchmark's baseline: the crawl without the store).
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+import orjson
 from scrapy import Spider
 from scrapy.crawler import Crawler
 
 from collectors import state
 from collectors.items import ErrorItem, NoticeItem
-from gongkai.store import Store, prepare
+from gongkai.store import Store, StoreBusy, prepare
+
+logger = logging.getLogger(__name__)
 
 _STORES: dict[Path, list] = {}  # resolved db path → [Store, users]
 
@@ -67,10 +81,14 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = crawler.settings.getint("GONGKAI_BATCH_SIZE", 500)
+        self.flush_wait = crawler.settings.getfloat("GONGKAI_FLUSH_WAIT", 1.0)
+        self.held_max = crawler.settings.getint("GONGKAI_HELD_BATCHES", 20)
         self.pending = _Pending()
+        self.held: list[_Pending] = []  # batches not written yet (the database was busy), oldest first
         self.kept: set[str] = set()
         self.store: Store | None = None
         self.db: Path | None = None
+        self.spider_name = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -78,14 +96,17 @@ class StorePipeline:
 
     def open_spider(self, spider: Spider | None = None) -> None:
         spider = spider or self.crawler.spider
+        self.spider_name = getattr(spider, "name", "") or ""
         self.db = Path(getattr(spider, "db", None) or self.crawler.settings.get("GONGKAI_DB"))
         self.store = _shared(self.db)
 
     def close_spider(self, spider: Spider | None = None) -> None:
-        self.flush()
-        if self.db is not None:
-            _release(self.db)
-        self.store = None
+        try:
+            self.flush(final=True)
+        finally:
+            if self.db is not None:
+                _release(self.db)
+            self.store = None
 
     def process_item(self, item: NoticeItem | ErrorItem, spider: Spider | None = None) -> NoticeItem | ErrorItem:
         if isinstance(item, ErrorItem):
@@ -115,23 +136,86 @@ class StorePipeline:
         self.pending.errors.append((spider, url, location, field_name, value, reason))
         self.stats.inc_value("gongkai/errors")
 
-    def flush(self) -> None:
-        """One transaction: the notices, the error rows and the crawl state of this batch."""
-        if self.store is None or not (self.pending or self.pending.seen):
+    def flush(self, *, final: bool = False) -> None:
+        """Write the kept batches and this one, in one transaction; keep them when the database is
+        busy (waiting briefly during the crawl, the store's full bounded wait when ``final`` or too
+        many are kept); spill them to a file when they cannot be written at all."""
+        if self.store is None:
             return
-        pending, self.pending = self.pending, _Pending()
+        if self.pending or self.pending.seen:
+            self.held.append(self.pending)
+            self.pending = _Pending()
+        if not self.held:
+            return
         store = self.store
-        with store.batch() as batch:
-            for prepared in pending.notices:
-                batch.add(prepared)
-            for row in pending.errors:
-                store.reject(*row)
-            if pending.seen:
-                store.conn.executemany(state.UPSERT, pending.seen)
+        patient = final or len(self.held) >= self.held_max
+        quiet = store.on_busy
+        if not patient:
+            store.on_busy = _silent  # a short wait: the pipeline says once that it keeps the batch
+        try:
+            self._write(store, self.held, None if patient else self.flush_wait)
+        except StoreBusy as exc:
+            if not patient:
+                if len(self.held) == 1:
+                    logger.warning("database busy (another writer), retrying: %s keeps its items until it is free",
+                                   self.spider_name)
+                self.stats.set_value("gongkai/batches_held", len(self.held))
+                return
+            self._give_up(str(exc))
+            return
+        except Exception as exc:  # not a lock: retrying cannot help (disk full, a broken database …)
+            logger.exception("%s: a batch could not be written", self.spider_name)
+            self._give_up(f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            store.on_busy = quiet
+        self.held.clear()
+
+    def _write(self, store: Store, batches: list[_Pending], wait: float | None) -> None:
+        with store.batch(wait=wait) as batch:
+            for pending in batches:
+                for prepared in pending.notices:
+                    batch.add(prepared)
+                for row in pending.errors:
+                    store.reject(*row)
+                if pending.seen:
+                    store.conn.executemany(state.UPSERT, pending.seen)
         c = batch.counts
         for name, value in (("new", c.new), ("changed", c.changed), ("unchanged", c.unchanged)):
             self.stats.inc_value(f"gongkai/notices_{name}", value)
-        self.stats.inc_value("gongkai/batches")
+        self.stats.inc_value("gongkai/batches", len(batches))
+
+    def _give_up(self, reason: str) -> None:
+        """Keep the items that could not be written in a spill file, say so (log, stats, an error
+        row when the database takes one), and let the crawl fail."""
+        batches, self.held = self.held, []
+        items = sum(len(b.notices) + len(b.errors) for b in batches)
+        assert self.db is not None
+        spill_dir = self.db.parent / "spill"
+        spill_dir.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        path = spill_dir / f"{self.spider_name or 'crawl'}-{stamp}-{os.getpid()}.jsonl"
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            for b in batches:
+                fh.write(orjson.dumps({"notices": [tuple(p) for p in b.notices], "errors": b.errors,
+                                       "crawl_state": b.seen}) + b"\n")
+        tmp.replace(path)
+        message = (f"{items} item(s) not stored ({reason}); kept in {path}; their pages have no crawl state,"
+                   " so the next crawl fetches them again")
+        logger.error("%s: %s", self.spider_name, message)
+        self.stats.inc_value("gongkai/unstored", items)
+        self.stats.set_value("gongkai/spill", str(path))
+        if self.store is not None:
+            try:
+                with self.store.batch(wait=self.flush_wait):
+                    self.store.reject(self.spider_name or "crawl", str(path), None, None, None, message)
+            except Exception:  # noqa: BLE001 - the database refuses even the error row: the log and exit code say it
+                logger.warning("%s: the error row could not be recorded either", self.spider_name)
+
+
+def _silent(_message: str) -> None:
+    pass
 
 
 class DropPipeline:

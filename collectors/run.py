@@ -74,6 +74,8 @@ class SpiderSummary:
     errors: int
     skipped_unchanged: int
     seconds: float
+    unstored: int = 0  # items the store could not write (kept in the spill file): the crawl failed
+    spill: str | None = None
 
 
 @dataclass
@@ -86,7 +88,12 @@ class Summary:
 
     @property
     def finished(self) -> bool:
-        return all(s.finish_reason == "finished" for s in self.spiders)
+        """Every spider finished and every item it produced was stored."""
+        return all(s.finish_reason == "finished" and not s.unstored for s in self.spiders)
+
+    @property
+    def unstored(self) -> int:
+        return sum(s.unstored for s in self.spiders)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -104,6 +111,10 @@ class Summary:
                 out.append(f"  {e['origin']}: {e['input']}{where}: {e['reason']}")
             if len(self.errors) > 20:
                 out.append(f"  … {len(self.errors) - 20} more")
+        for s in self.spiders:
+            if s.unstored:
+                out.append(f"NOT STORED: {s.name}: {s.unstored} item(s) could not be written to the database;"
+                           f" kept in {s.spill}")
         out.append(f"crawl finished in {self.seconds:.1f} s into {self.db}")
         return out
 
@@ -159,7 +170,8 @@ def crawl(names: list[str], db: Path, *, base_url: str | None = None, overrides:
             name, st.get("finish_reason"), st.get("downloader/response_count", 0), st.get("item_scraped_count", 0),
             st.get("gongkai/notices_new", 0), st.get("gongkai/notices_changed", 0),
             st.get("gongkai/notices_unchanged", 0), st.get("gongkai/errors", 0),
-            st.get("gongkai/details_skipped_unchanged", 0), round(float(elapsed), 3)))
+            st.get("gongkai/details_skipped_unchanged", 0), round(float(elapsed), 3),
+            st.get("gongkai/unstored", 0), st.get("gongkai/spill")))
     store = Store(db)
     rows = store.conn.execute(
         "SELECT origin, input, location, field, value, reason FROM rejections WHERE id > ? ORDER BY id",

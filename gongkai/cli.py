@@ -107,6 +107,9 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, regio
     try:
         result = run_submit(store, file, kind=Kind(kind), agency=agency, mapping=mapping, dry_run=dry_run,
                             progress=progress, region=region)
+    except StoreError as exc:  # StoreBusy: another writer kept the lock past the bounded wait
+        progress.done()
+        fail(str(exc))
     finally:
         progress.done()
         store.close()

@@ -2,7 +2,7 @@
 
 Exit codes of ``collect``: 0 when the crawl finished (failures met on the way are stored
 error rows, listed in the summary); 1 when it could not run (unknown spider, unusable
-database, bad base URL, a crawl that did not finish).
+database, bad base URL, a crawl that did not finish, items that could not be stored).
 """
 
 from __future__ import annotations
@@ -59,6 +59,10 @@ def collect(cfg, spiders: tuple[str, ...], base_url: str | None, list_only: bool
     else:
         for line in summary.lines():
             click.echo(line)
+    if summary.unstored:
+        click.echo(f"error: {summary.unstored} item(s) could not be stored (the database stayed busy or failed);"
+                   " they are kept in the spill file(s) named above", err=True)
+        sys.exit(1)
     if not summary.finished:
         click.echo("error: a spider did not finish (see finish reasons above)", err=True)
         sys.exit(1)

@@ -6,13 +6,22 @@ a problem is rolled back whole. Inside, notices are buffered and written with
 ``executemany`` in chunks; the projects they touch are recompiled from their current
 notice versions when the batch ends (baselines.md §2: the transaction boundary, not
 the per-row call, is what costs).
+
+Locking: SQLite allows one writer at a time. A batch takes the write lock with ``BEGIN
+IMMEDIATE`` when it starts and holds it only while it writes (callers validate first); a
+writer that finds the lock taken waits, saying so on stderr, for at most :data:`BUSY_WAIT`
+seconds in total, then fails with :class:`StoreBusy` — never a ``database is locked``
+traceback. Readers (WAL) never wait for the writer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
+import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -38,8 +47,42 @@ FLUSH_EVERY = 2000  # notices per executemany chunk: large enough to amortize, s
 _IN_CHUNK = 500  # SQLite host parameters per IN (…) lookup
 
 
+# How long a writer waits in total for another writer's transaction to end before it gives
+# up with a clear error (seconds; $GONGKAI_BUSY_WAIT). Long enough for a peer's large
+# submission to write (validation runs before the lock is taken), short enough to be bounded.
+BUSY_WAIT = 300.0
+_BUSY_ATTEMPT = 5.0  # seconds SQLite's own busy handler waits per attempt, between progress lines
+_BUSY_REPORT_EVERY = 30.0  # seconds between two "still busy" lines
+
+
 class StoreError(Exception):
     """The database cannot be used (missing, not initialized, newer schema)."""
+
+
+class StoreBusy(StoreError):
+    """Another writer held the database for longer than the bounded wait; nothing was written."""
+
+
+def busy_wait() -> float:
+    """The total wait for a busy database, from $GONGKAI_BUSY_WAIT (seconds) or :data:`BUSY_WAIT`."""
+    raw = os.environ.get("GONGKAI_BUSY_WAIT", "").strip()
+    try:
+        value = float(raw) if raw else BUSY_WAIT
+    except ValueError:
+        return BUSY_WAIT
+    return value if value >= 0 else BUSY_WAIT
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an sqlite3 error means another connection holds the lock (SQLITE_BUSY/LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc)
+
+
+def _stderr_line(message: str) -> None:
+    print(f"gongkai: {message}", file=sys.stderr, flush=True)
 
 
 def now_iso() -> str:
@@ -320,18 +363,56 @@ def _fen(value: Any) -> int | None:
 class Store:
     """One SQLite database file (WAL) and the raw-bytes directory beside it."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, on_busy: Callable[[str], None] = _stderr_line) -> None:
         self.path = Path(path)
         self.raw_dir = self.path.parent / "raw"
         self.conn = connect(self.path)
         self.db = sqlite_utils.Database(self.conn)
+        self.busy_wait = busy_wait()  # total seconds a write waits for another writer
+        self.on_busy = on_busy  # told (one line) when a write has to wait for another writer
+
+    # -- locking ----------------------------------------------------------------------------
+    def begin_immediate(self, wait: float | None = None) -> None:
+        """``BEGIN IMMEDIATE``: take the write lock, waiting at most ``wait`` seconds in total
+        (default :attr:`busy_wait`) while another writer holds it; each wait is announced
+        through :attr:`on_busy`. Raises :class:`StoreBusy` when the lock never came free."""
+        total = self.busy_wait if wait is None else wait
+        started = time.monotonic()
+        reported = None
+        try:
+            while True:
+                left = total - (time.monotonic() - started)
+                attempt = 0.0 if reported is None else max(0.0, min(_BUSY_ATTEMPT, left))  # first: at once, to say so
+                self.conn.execute(f"PRAGMA busy_timeout = {int(attempt * 1000)}")
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc):
+                        raise
+                waited = time.monotonic() - started
+                if waited >= total and reported is not None:
+                    raise StoreBusy(
+                        f"{self.path}: database busy: another writer held it for {waited:.0f} s (the limit;"
+                        " $GONGKAI_BUSY_WAIT sets it); nothing was written, try again when it is done")
+                if reported is None or time.monotonic() - reported >= _BUSY_REPORT_EVERY:
+                    reported = time.monotonic()
+                    self.on_busy(f"database busy (another writer), retrying… (waited {waited:.0f} s of at most {total:.0f} s)")
+        finally:
+            self.conn.execute("PRAGMA busy_timeout = 30000")  # connect()'s default again
 
     # -- schema -----------------------------------------------------------------------
     def init(self) -> None:
-        """Create the schema (idempotent) and record its version."""
+        """Create the schema (idempotent) and record its version.
+
+        On a database that has it already this takes no write lock (``CREATE … IF NOT EXISTS``
+        of existing objects writes nothing), so a crawl can start beside a writing submission."""
         self.conn.executescript("BEGIN;\n" + ddl() + "\nCOMMIT;")
         self.add_area_columns()
-        self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None or row[0] != str(SCHEMA_VERSION):
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+                              (str(SCHEMA_VERSION),))
 
     def add_area_columns(self) -> None:
         """Add the typed columns of fields declared since the area tables were created (a new field of
@@ -384,11 +465,15 @@ class Store:
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager
-    def batch(self, *, dry_run: bool = False, mapper: Mapper = map) -> Iterator[Batch]:
+    def batch(self, *, dry_run: bool = False, mapper: Mapper = map, wait: float | None = None) -> Iterator[Batch]:
         """A transaction: commits when the block ends normally (unless ``dry_run``),
-        rolls back on any exception. ``mapper`` spreads project compilation (e.g. a pool's imap)."""
+        rolls back on any exception. ``mapper`` spreads project compilation (e.g. a pool's imap).
+
+        The write lock is taken when the block starts (:meth:`begin_immediate`: waits at most
+        ``wait`` seconds for another writer, then :class:`StoreBusy`), so the block should only
+        write: validate before it."""
         batch = Batch(self, now_iso(), mapper)
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.begin_immediate(wait)
         try:
             yield batch
             batch.compile_projects()
