@@ -15,19 +15,29 @@
    every snapshot is a new directory; Datasette keeps reading the one it opened until it is
    restarted (``gongkai serve`` restarts it when ``current`` moves). The newest
    :data:`KEEP` snapshots are kept.
+
+A publish holds an ``flock`` on ``.building-<stamp>/.lock`` while it writes; the next
+publish removes at once every ``.building-*`` directory whose lock nobody holds (what a
+killed publish left: the kernel releases a dead process's locks), never one in use. Its
+segmentation workers die with it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
+import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
+from gongkai.procs import die_with_parent
 from gongkai.schema import PUBLISH_INDEXES
 from gongkai.store import connect_ro, sha256_file
 from search_index import documents
@@ -93,7 +103,8 @@ def _fill(conn: sqlite3.Connection, table: str, work, chunks, total: int) -> Non
     cols = ", ".join(COLUMNS)
     sql = f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {', '.join('?' * len(COLUMNS))})"  # noqa: S608 - fixed
     if total >= PARALLEL_FROM:
-        with get_context("fork").Pool(2) as pool:  # segmentation on both cores; SQLite writes here
+        # segmentation on both cores; SQLite writes here. Workers die with this process.
+        with get_context("fork").Pool(2, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             for rows in pool.imap(work, chunks):
                 conn.executemany(sql, rows)
     else:
@@ -176,7 +187,10 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
     root.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     building = root / f".building-{stamp}"
-    building.mkdir()
+    with _root_lock(root):
+        _remove_stale(root)
+        building.mkdir()
+        held = _hold(building)  # released when this publish ends, or dies
     target = building / DB_NAME
     try:
         src = connect_ro(db_path)
@@ -205,13 +219,17 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
         data["gongkai"]["file"] = str((final / DB_NAME).resolve())
         (building / "inspect.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
         target.chmod(0o444)  # read-only for everyone: this file never changes again
-        building.rename(final)
+        with _root_lock(root):  # a directory being renamed must not look stale to another publish
+            (building / BUILDING_LOCK).unlink()
+            building.rename(final)
+            tmp_link = root / f".current-{stamp}"
+            tmp_link.symlink_to(final.name)
+            tmp_link.replace(root / "current")  # atomic: readers see the old or the new snapshot
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    tmp_link = root / f".current-{stamp}"
-    tmp_link.symlink_to(final.name)
-    tmp_link.replace(root / "current")  # atomic: readers see the old or the new snapshot
+    finally:
+        os.close(held)
     _prune(root, keep)
     counts = {t: v["count"] for t, v in data["gongkai"]["tables"].items()}
     return Published(final, final / DB_NAME, final / "inspect.json", counts, time.perf_counter() - started)
@@ -224,6 +242,51 @@ def _prune(root: Path, keep: int) -> None:
     for old in snaps[:-keep] if keep > 0 else []:
         if old != cur:
             shutil.rmtree(old, ignore_errors=True)
-    for stale in root.glob(".building-*"):
-        if time.time() - stale.stat().st_mtime > 86400:  # a crashed publish of yesterday
-            shutil.rmtree(stale, ignore_errors=True)
+
+
+BUILDING_LOCK = ".lock"  # in each .building-* directory, flock-ed by the publish that writes it
+ROOT_LOCK = ".publish.lock"  # held briefly: creating, checking or renaming a .building-* directory
+
+
+@contextlib.contextmanager
+def _root_lock(root: Path) -> Iterator[None]:
+    fd = os.open(root / ROOT_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # held for milliseconds: wait
+        yield
+    finally:
+        os.close(fd)
+
+
+def _hold(building: Path) -> int:
+    fd = os.open(building / BUILDING_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def _remove_stale(root: Path) -> list[Path]:
+    """Remove what killed publishes left: ``.building-*`` directories whose lock nobody holds
+    (the kernel releases a dead process's locks) and ``.current-*`` links. Called under the
+    root lock, so a directory is never seen between its creation and its lock."""
+    removed = []
+    for stale in sorted(root.glob(".building-*")):
+        lock = stale / BUILDING_LOCK
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            fd = None  # killed before it took its lock (or while renaming): nobody uses it
+        except OSError:
+            continue
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a publish is writing it
+            finally:
+                os.close(fd)
+        shutil.rmtree(stale, ignore_errors=True)
+        removed.append(stale)
+    for link in root.glob(".current-*"):
+        with contextlib.suppress(FileNotFoundError):
+            link.unlink()
+    return removed

@@ -203,13 +203,21 @@ def build(path: Path, docs_factory: Any, *, procs: int = 2, timeout: float = 360
     """
     import multiprocessing as mp
 
+    from gongkai.procs import die_with_parent, tie_forks
+
     tmp = path.with_name(path.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)
     ctx = mp.get_context("fork")
     result = ctx.Queue()
 
+    parent = os.getpid()
+
     def child() -> None:
         os.setpgrp()
+        # killed with its parent (a SIGKILL of `gongkai index` would not reach the group), and
+        # so are Whoosh's sub-writers, which it forks
+        die_with_parent(parent)
+        tie_forks()
         try:
             result.put(("ok", _build_into(tmp, docs_factory(), procs)))
         except BaseException as exc:  # reported to the parent, which raises

@@ -11,19 +11,24 @@ moved — and re-render only the pages those changes reach.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai.procs import exclusive
 from gongkai.site import downloads as dl
 from gongkai.site import jobs as jobmod
 from gongkai.site.lists import Version, list_has_pages, page_sigs, project_items
 from gongkai.site.reader import connect_ro, data_as_of
 from gongkai.site.sitemap import write_robots, write_sitemaps
-from gongkai.site.state import get_meta, open_state, set_meta
+from gongkai.site.state import clear, get_meta, open_state, set_meta
 from gongkai.site.writer import Writer
 from models.codelists import Kind
 
@@ -180,25 +185,70 @@ SINGLETONS: list[tuple] = [("home",), ("stats",), ("static",), ("regions",), ("f
 
 def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: bool = True, workers: int = 2,
           progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Build (or update) the site in ``out`` from the store ``db``."""
-    started = time.perf_counter()
+    """Build (or update) the site in ``out`` from the store ``db``.
+
+    Kill-safe at any point: the next build gives the same bytes as an uninterrupted one
+    (see :func:`_build`). One build at a time per ``out`` (:class:`gongkai.procs.Busy`)."""
     out.mkdir(parents=True, exist_ok=True)
+    with exclusive(out / ".build" / "lock", f"the site directory {out}"):
+        return _build(db, out, site_url=site_url, full=full, downloads=downloads, workers=workers, progress=progress)
+
+
+TEMP_NAME = re.compile(r"^\..+\.\d+\.tmp$")  # Writer and downloads: .<name>.<pid>.tmp
+
+
+def remove_temp_files(out: Path) -> int:
+    """Delete the temporary files a killed build left (``.index.html.<pid>.tmp``); return how many."""
+    n = 0
+    for top, dirs, names in os.walk(out):
+        if top == str(out):
+            dirs[:] = [d for d in dirs if d != ".build"]
+        for name in names:
+            if TEMP_NAME.match(name):
+                with contextlib.suppress(FileNotFoundError):
+                    Path(top, name).unlink()
+                    n += 1
+    return n
+
+
+def _pending(state: sqlite3.Connection) -> list[tuple]:
+    """The jobs a killed incremental build left to do (numbered pages that no longer exist dropped)."""
+    pages = set(state.execute("SELECT list_key, page FROM pages").fetchall())
+    jobs = [tuple(json.loads(j)) for (j,) in state.execute("SELECT job FROM pending ORDER BY seq")]
+    return [j for j in jobs if j[0] != "page" or (j[1], j[2]) in pages]
+
+
+def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, workers: int,
+           progress: Callable[[int, int], None] | None) -> BuildReport:
+    """The build, in three steps, each safe against a SIGKILL:
+
+    1. one state transaction: the new list membership (``items``), page signatures and, for an
+       incremental build, the jobs to run (``pending``; a full build instead clears the marks);
+    2. the downloads and the pages are written (each file atomically replaced);
+    3. one state transaction: the files written, the sitemap, the new marks, ``pending`` cleared.
+
+    A build killed after 1 leaves ``pending`` (and the old marks): the next build runs those
+    jobs again besides its own. The marker ``.build/building`` exists from before 1 until after
+    3; a build that finds it trusts no recorded file hash (it compares bytes on disk instead),
+    and every build removes stray temporary files.
+    """
+    started = time.perf_counter()
+    marker = out / ".build" / "building"
+    interrupted = marker.exists()
+    marker.touch()
+    remove_temp_files(out)
     conn = connect_ro(db)
     fp = fingerprint(site_url)
     state = open_state(out)
     meta = get_meta(state)
     incremental = not full and _can_continue(conn, meta, fp, db)
-    if not incremental:  # start the state afresh, keeping what was written (hashes, first-written order)
-        kept = state.execute("SELECT path, sha256, size FROM files ORDER BY rowid").fetchall()
-        state.close()
-        state = open_state(out, fresh=True)
-        state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?)", kept)
     report = BuildReport(out, "incremental" if incremental else "full")
     marks = _marks_now(conn)
     as_of = data_as_of(conn)
     t = time.perf_counter()
     state.execute("BEGIN")
     if incremental:
+        pending = _pending(state)
         new = conn.execute("SELECT project_id FROM notices WHERE rowid > ?", (int(meta["max_rowid"]),)).fetchall()
         report.new_versions = len(new)
         changed = {r[0] for r in new}
@@ -225,10 +275,15 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
         affected = sorted({k for k, _i, _r in old ^ new_set})
         report.changed_projects = len(project_ids)
         list_jobs, sig_rows = _list_jobs(state, affected, compare=True)
-        jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
-                + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs + SINGLETONS)
-        known = {p: (s, n) for p, s, n in state.execute("SELECT path, sha256, size FROM files")}
+        own = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
+               + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs + SINGLETONS)
+        # the unfinished jobs of a killed build first (its new pages were to be written before ours)
+        seen = set(pending)
+        jobs = pending + [j for j in own if j not in seen and not seen.add(j)]
+        state.execute("DELETE FROM pending")
+        state.executemany("INSERT INTO pending (job) VALUES (?)", [(json.dumps(j, ensure_ascii=False),) for j in jobs])
     else:
+        clear(state)
         batch: list[tuple] = []
         for row in _all_items(conn):
             batch.append(row)
@@ -245,9 +300,10 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
         report.changed_projects, report.new_versions = len(project_ids), len(version_ids)
         jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
                 + [j for j in _head_jobs(keys) if j not in SINGLETONS] + list_jobs + SINGLETONS)
-        known = {p: (s, n) for p, s, n in state.execute("SELECT path, sha256, size FROM files")}
     state.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?)", sig_rows)
     state.execute("COMMIT")
+    # After a killed build the recorded hashes may not match the files on disk: compare bytes.
+    known = {} if interrupted else {p: (s, n) for p, s, n in state.execute("SELECT path, sha256, size FROM files")}
     report.timings["find changes"] = time.perf_counter() - t
     report.jobs = len(jobs)
 
@@ -280,7 +336,9 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
                       " sha256 = excluded.sha256, size = excluded.size", extra.written)
     set_meta(state, {**marks, "fingerprint": fp, "db": str(db.resolve()), "as_of": as_of,
                      "downloads_as_of": downloads_mark})
+    state.execute("DELETE FROM pending")
     state.execute("COMMIT")
+    marker.unlink()
     report.timings["sitemap and state"] = time.perf_counter() - t
     report.files = len(written) + len(extra.written)
     report.written = changed + extra.changed

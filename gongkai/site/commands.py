@@ -28,6 +28,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     and update the search index.
 
     Only pages whose bytes change are written; the first build renders everything."""
+    from gongkai.procs import Busy
     from gongkai.site.build import build as run_build
 
     target = out or cfg.site
@@ -40,8 +41,12 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
         if tty:
             click.echo(f"\rrendering {min(done, total):,}/{total:,}", nl=False, err=True)
 
-    report = run_build(cfg.db, target, site_url=site_url or cfg.site_url, full=full, downloads=downloads,
-                       workers=workers, progress=progress)
+    try:
+        report = run_build(cfg.db, target, site_url=site_url or cfg.site_url, full=full, downloads=downloads,
+                           workers=workers, progress=progress)
+    except Busy as exc:  # another build of the same directory is running
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
     if tty:
         click.echo("\r\x1b[K", nl=False, err=True)
     click.echo(report.summary())

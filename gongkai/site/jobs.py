@@ -8,11 +8,13 @@ returns the (path, sha256, size) of every file it produced.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from gongkai.procs import die_with_parent
 from gongkai.site import feeds
 from gongkai.site.lists import FEED_SIZE
 from gongkai.site.pages import entities, listings, overview, records
@@ -87,6 +89,7 @@ class WorkerSetup:
 _JOBS: list[Job] = []
 _SETUP: WorkerSetup | None = None
 _CTX: Ctx | None = None
+_PARENT = 0  # the build process (workers die with it: no orphan keeps writing into the site)
 
 
 def make_ctx(setup: WorkerSetup, state: sqlite3.Connection | None = None) -> Ctx:
@@ -98,6 +101,7 @@ def make_ctx(setup: WorkerSetup, state: sqlite3.Connection | None = None) -> Ctx
 
 def _init() -> None:
     global _CTX
+    die_with_parent(_PARENT)
     assert _SETUP is not None
     _CTX = make_ctx(_SETUP)
 
@@ -117,7 +121,7 @@ IN_PROCESS = 800  # fewer jobs than this run in the build process: forking and w
 def run_all(jobs: list[Job], setup: WorkerSetup, state: sqlite3.Connection, *, workers: int = 2,
             chunk: int = 400, progress: Callable[[int, int], None] | None = None) -> tuple[list, int]:
     """Run ``jobs``; return every (path, sha, size) produced and how many files were (re)written."""
-    global _JOBS, _SETUP
+    global _JOBS, _SETUP, _PARENT
     if workers <= 1 or len(jobs) < IN_PROCESS:
         ctx = make_ctx(setup, state)
         for i, job in enumerate(jobs):
@@ -126,7 +130,7 @@ def run_all(jobs: list[Job], setup: WorkerSetup, state: sqlite3.Connection, *, w
                 progress(i, len(jobs))
         ctx.conn.close()
         return ctx.writer.written, ctx.writer.changed
-    _JOBS, _SETUP = jobs, setup
+    _JOBS, _SETUP, _PARENT = jobs, setup, os.getpid()
     spans = [(i, min(i + chunk, len(jobs))) for i in range(0, len(jobs), chunk)]
     written: list = []
     changed = 0

@@ -11,7 +11,15 @@ A small SQLite file in the output directory (``.build/state.sqlite``; robots.txt
 - ``pages(list_key, page, sig)``: a signature of each numbered list page's entries, so an
   incremental build re-renders only the pages whose entries changed;
 - ``meta``: the fingerprint of the code and templates, the store file it was built from,
-  and the high-water marks (largest notice rowid, count, latest updated_at).
+  and the high-water marks (largest notice rowid, count, latest updated_at);
+- ``pending(seq, job)``: the jobs of an incremental build whose list changes are already
+  committed to ``items``/``pages`` but whose pages may not be written yet. The build clears
+  it in the same transaction that moves the marks; a build killed in between leaves it, and
+  the next build runs those jobs again (crash safety: the state never claims pages that
+  are not on disk).
+
+Every transaction is kill-safe (WAL; ``synchronous=NORMAL`` loses nothing on a process
+crash, only possibly the last commits on a power loss, and the marks then simply lag).
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_item ON items (item_id);
 CREATE TABLE IF NOT EXISTS pages (list_key TEXT NOT NULL, page INTEGER NOT NULL, sig TEXT NOT NULL,
     PRIMARY KEY (list_key, page)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pending (seq INTEGER PRIMARY KEY, job TEXT NOT NULL);
 """
 
 
@@ -37,35 +46,32 @@ def state_path(out: Path) -> Path:
     return out / ".build" / "state.sqlite"
 
 
-def open_state(out: Path, *, fresh: bool = False) -> sqlite3.Connection:
-    """Open (or, with ``fresh``, recreate) the state. A fresh state is written without a journal:
-    it is a cache, and the build marks it complete (meta ``fingerprint``) only at its end, so a
-    crash mid-build simply means the next build is a full one."""
+def open_state(out: Path) -> sqlite3.Connection:
+    """Open the state (created if missing; recreated if a crash or a disk error left it unreadable)."""
     path = state_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fresh:
-        for p in path.parent.glob(path.name + "*"):
-            p.unlink()
     try:
-        conn = _connect(path, fresh)
-    except sqlite3.DatabaseError:  # a state left corrupt by a crash: start afresh
+        conn = _connect(path)
+    except sqlite3.DatabaseError:  # corrupt: start afresh (the next build is a full one)
         for p in path.parent.glob(path.name + "*"):
             p.unlink()
-        conn = _connect(path, True)
+        conn = _connect(path)
     return conn
 
 
-def _connect(path: Path, fresh: bool) -> sqlite3.Connection:
+def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    if fresh:
-        conn.execute("PRAGMA journal_mode=OFF")
-        conn.execute("PRAGMA synchronous=OFF")
-    else:
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
     conn.executescript(SCHEMA)
     conn.execute("SELECT count(*) FROM meta").fetchone()
     return conn
+
+
+def clear(conn: sqlite3.Connection) -> None:
+    """Forget everything but ``files`` (inside the caller's transaction: a full build starts)."""
+    for table in ("meta", "items", "pages", "pending"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
 
 def get_meta(conn: sqlite3.Connection) -> dict[str, str]:
