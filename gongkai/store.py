@@ -453,15 +453,17 @@ class Store:
             tmp.replace(target)
         return digest
 
-    def keep_raw_file(self, path: Path, sha256: str) -> None:
-        """Keep a file's bytes under raw/ by their (already computed) sha256, streaming."""
+    def keep_raw_file(self, path: Path, sha256: str) -> Path | None:
+        """Keep a file's bytes under raw/ by their (already computed) sha256, streaming. Returns the
+        path when this call created it (so a transaction that rolls back can remove it again)."""
         target = self.raw_dir / sha256[:2] / sha256
         if target.exists():
-            return
+            return None
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".tmp")
         shutil.copyfile(path, tmp)
         tmp.replace(target)
+        return target
 
     # -- writing --------------------------------------------------------------------------
     @contextmanager

@@ -1,15 +1,19 @@
 """Agency submissions: a file in, every row checked, all rows stored or none.
 
-The file is streamed once: each row is normalized and validated, and valid notices are
-written inside one transaction as they come. If any row has a problem, the transaction
-is rolled back at the end, so nothing is written, and every problem is reported (row,
-column, value, reason). ``dry_run`` runs the same path and always rolls back, which
-yields an exact preview of what would be new, changed or unchanged.
+The file is streamed once: each row is normalized and validated without any lock, the
+prepared notices kept in a nameless temporary file. If any row has a problem nothing is
+written and every problem is reported (row, column, value, reason). Otherwise the write
+lock is taken (``BEGIN IMMEDIATE``, waiting a bounded time for another writer) and every
+notice is written in one transaction, so other writers wait only for the write itself.
+``dry_run`` runs the same path and always rolls back, which yields an exact preview of
+what would be new, changed or unchanged.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,8 +22,11 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from collectors.importers.headers import STRUCTURED, Column, resolve
-from collectors.importers.readers import ReadError, read_table
+from collectors.importers.readers import ReadError, check_regular, read_table
+from gongkai.procs import die_with_parent
 from gongkai.store import Counts, Prepared, Store, prepare, sha256_file
 from models.assemble import Cell, as_text, assemble
 from models.codelists import Kind
@@ -109,10 +116,19 @@ def submit(
     (no region column, or an empty or placeholder cell such as 无).
 
     ``workers``: processes that check rows and compile projects beside the writer (default:
-    both cores for files of ``PARALLEL_BYTES`` or more, none for small files)."""
+    both cores for files of ``PARALLEL_BYTES`` or more, none for small files).
+
+    Raises :class:`gongkai.store.StoreBusy` when another writer keeps the database past the
+    store's bounded wait (every row was valid; nothing was written)."""
     started = time.perf_counter()
     kind = Kind(kind)
     agency = clean_line(agency)
+    try:
+        check_regular(path)  # before hashing: a FIFO or /dev/zero would be read forever
+    except ReadError as exc:
+        result = SubmitResult(file=path.name, sha256="", dry_run=dry_run)
+        result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
+        return result
     result = SubmitResult(file=path.name, sha256=sha256_file(path), dry_run=dry_run)
     if not agency:
         result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named"))
@@ -147,7 +163,8 @@ def submit(
     if workers:
         # fork: workers inherit the code and the context; nothing but rows and results is pickled.
         # They never touch the database (the writer's transaction stays in this process).
-        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker, initargs=(ctx,))
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_init_worker,
+                                                        initargs=(ctx, os.getpid()))
         checked = pool.imap(_check_chunk, chunks)
         mapper = partial(pool.imap, chunksize=64)
     else:
@@ -155,49 +172,70 @@ def submit(
         checked = map(_check_chunk, chunks)
         mapper = map
 
-    class _Refused(Exception):
-        pass
-
+    # Phase 1, no lock held: read, normalize and check every row; the prepared notices go to a
+    # nameless temporary file beside the database (memory stays flat; a crash leaves nothing).
+    spill = tempfile.TemporaryFile(dir=store.path.parent, prefix=".submit-")  # noqa: SIM115 - closed in the finally below
     try:
-        with store.batch(dry_run=dry_run, mapper=mapper) as batch:
-            try:
-                for outcomes in checked:
-                    for outcome in outcomes:
-                        result.counts.rows += 1
-                        if isinstance(outcome, Prepared):
-                            if not result.problem_count:
-                                batch.add(outcome)  # once refused, keep checking rows but stop writing
-                            continue
-                        result.refused_rows += 1
-                        for problem in outcome:
-                            result.add_problem(problem)
-                    if progress:
-                        progress(result.counts.rows)
-            except ReadError as exc:
-                result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
-            if result.problem_count:
-                raise _Refused
-            batch.flush()
-            if not dry_run:
-                # The raw bytes every stored fact traces back to, kept content-addressed (a
-                # refused file or a dry run leaves nothing behind).
-                store.keep_raw_file(path, result.sha256)
-                store.conn.execute(
-                    "INSERT INTO submissions (submitted_at, agency, kind, file_name, file_sha256, rows, new, changed,"
-                    " unchanged) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (batch.seen_at, agency, kind.value, path.name, result.sha256, result.counts.rows,
-                     batch.counts.new, batch.counts.changed, batch.counts.unchanged))
-            _copy_counts(batch.counts, result.counts)
-    except _Refused:
-        pass
-    else:
-        result.counts.projects = batch.counts.projects
+        try:
+            for outcomes in checked:
+                good: list[Prepared] = []
+                for outcome in outcomes:
+                    result.counts.rows += 1
+                    if isinstance(outcome, Prepared):
+                        good.append(outcome)
+                        continue
+                    result.refused_rows += 1
+                    for problem in outcome:
+                        result.add_problem(problem)
+                if good and not result.problem_count:  # once refused, keep checking rows but keep none
+                    spill.write(orjson.dumps([tuple(p) for p in good]) + b"\n")
+                if progress:
+                    progress(result.counts.rows)
+        except ReadError as exc:
+            result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
+        if result.problem_count:
+            result.seconds = time.perf_counter() - started
+            return result
+        # Phase 2: the write lock, held only to write (Store.batch waits for another writer,
+        # bounded, and raises StoreBusy when it never comes free: nothing written then).
+        spill.seek(0)
+        kept_raw: list[Path] = []
+        try:
+            _write(store, path, spill, result, agency, kind, dry_run, mapper, kept_raw)
+        except BaseException:
+            for raw in kept_raw:  # the transaction rolled back: the raw bytes it kept go too
+                raw.unlink(missing_ok=True)
+            raise
     finally:
+        spill.close()
         if pool is not None:
             pool.terminate()
             pool.join()
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write(store: Store, path: Path, spill: Any, result: SubmitResult, agency: str, kind: Kind, dry_run: bool,
+           mapper: Any, kept_raw: list[Path]) -> None:
+    """Phase 2 of :func:`submit`: the checked rows written in one transaction. Raw bytes it keeps
+    are listed in ``kept_raw`` so that a rollback can remove them (a refusal leaves nothing)."""
+    with store.batch(dry_run=dry_run, mapper=mapper) as batch:
+        for line in spill:
+            for values in orjson.loads(line):
+                batch.add(_prepared(values))
+        batch.flush()
+        if not dry_run:
+            # The raw bytes every stored fact traces back to, kept content-addressed.
+            created = store.keep_raw_file(path, result.sha256)
+            if created is not None:
+                kept_raw.append(created)
+            store.conn.execute(
+                "INSERT INTO submissions (submitted_at, agency, kind, file_name, file_sha256, rows, new, changed,"
+                " unchanged) VALUES (?,?,?,?,?,?,?,?,?)",
+                (batch.seen_at, agency, kind.value, path.name, result.sha256, result.counts.rows,
+                 batch.counts.new, batch.counts.changed, batch.counts.unchanged))
+    _copy_counts(batch.counts, result.counts)
+    result.counts.projects = batch.counts.projects
 
 
 @dataclass(frozen=True)
@@ -216,9 +254,11 @@ class _RowContext:
 _CTX: _RowContext | None = None
 
 
-def _init_worker(ctx: _RowContext) -> None:
+def _init_worker(ctx: _RowContext, parent: int | None = None) -> None:
     global _CTX  # noqa: PLW0603 - per-process context of a pool worker
     _CTX = ctx
+    if parent is not None:
+        die_with_parent(parent)  # a pool worker: a killed submit leaves no worker behind
 
 
 def _chunked(rows: Iterator[tuple[int, dict]], size: int) -> Iterator[list[tuple[int, dict]]]:
@@ -274,6 +314,12 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
     return prepare(out.notice)
 
 
+
+
+def _prepared(values: list) -> Prepared:
+    """A :class:`Prepared` read back from the spill file (JSON arrays back to tuples)."""
+    pid, nid, sha, row, source, text = values
+    return Prepared(pid, nid, sha, tuple(row), tuple(source), tuple(text) if text else None)
 
 
 def _copy_counts(src: Counts, dst: Counts) -> None:

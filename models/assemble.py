@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from models.codelists import (
@@ -47,6 +48,8 @@ from models.normalize import (
     parse_percent,
     parse_term_years,
 )
+from models.normalize.amounts import MAX_YUAN
+from models.normalize.base import short
 from models.notice import CommonFields, Notice, Source
 
 _SEPARATORS = re.compile(r"\s*[；;、\n]\s*")
@@ -158,6 +161,35 @@ _PARSERS: dict[ValueKind, Callable[[Any, str | None], Parsed]] = {
 }
 
 
+def not_a_value(value: Any, kind: ValueKind | None = None) -> str | None:
+    """Why a cell is no value a person would read as one, or None.
+
+    A JSON object or list where text or a number belongs (``{"$gt": ""}`` is not a title); a
+    reader's unreadable cell (an XLSX formula without its result, a spreadsheet error); and in a
+    typed field (anything but free text) a cell starting with ``=``: the file holds a formula
+    (``=HYPERLINK("http://x/","100")``, ``=1+1``), not what a spreadsheet would show."""
+    if isinstance(value, dict):
+        return "a JSON object where a value belongs"
+    if isinstance(value, list | tuple | set):
+        return "a JSON list where a single value belongs"
+    reason = getattr(value, "reason", None)  # collectors.importers.readers.BadCell
+    if isinstance(reason, str) and not isinstance(value, str):
+        return reason
+    if kind is not None and kind is not ValueKind.text and isinstance(value, str) and value.lstrip().startswith("="):
+        return "a spreadsheet formula, not a value"
+    return None
+
+
+def _shown(value: Any) -> str:
+    """A refused value as the report quotes it (JSON for objects and lists, never a Python repr)."""
+    if isinstance(value, dict | list | tuple):
+        try:
+            return orjson.dumps(value, default=str).decode()[:200]
+        except TypeError:
+            return str(value)[:200]
+    return as_text(value)[:200]
+
+
 def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
     if spec.name == "notice_type":
         found = NOTICE_TYPE_WORDS.get(text) or NOTICE_TYPE_WORDS.get(text.lower())
@@ -219,6 +251,9 @@ def _lot(values: dict[str, Any], problems: list[Problem], unit_of: dict[str, str
 
 
 _AWARD_KEYS = frozenset({"name", "uscc", "amount", "rank", "offer", "project_manager", "duration_days"})
+# award keys read as one value each (rank is checked by the model), and whether they are typed
+_AWARD_VALUES = (("name", None), ("offer", None), ("project_manager", None), ("uscc", ValueKind.uscc),
+                 ("amount", ValueKind.money), ("duration_days", ValueKind.duration_days))
 
 
 def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
@@ -232,6 +267,12 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
         unknown = set(lot) - {"name", "budget", "winners", "candidates"}
         if unknown:
             problems.append(Problem(where, ", ".join(sorted(unknown)), "unknown keys in a lot (name, budget, winners, candidates)"))
+            continue
+        bad = [(key, reason) for key, typed in (("name", None), ("budget", ValueKind.money))
+               if (reason := not_a_value(lot.get(key), typed))]
+        for key, reason in bad:
+            problems.append(Problem(f"{where}.{key}", _shown(lot.get(key)), reason))
+        if bad:
             continue
         budget = parse_amount(as_text(lot.get("budget")))
         if budget.error:
@@ -256,6 +297,12 @@ def _nested_lots(lots: list[Any], problems: list[Problem]) -> list[dict]:
                 if extra:
                     problems.append(Problem(at, ", ".join(sorted(extra)),
                                             f"unknown keys in an award ({', '.join(sorted(_AWARD_KEYS))})"))
+                    continue
+                bad = [(key, reason) for key, typed in _AWARD_VALUES
+                       if (reason := not_a_value(award.get(key), typed))]
+                for key, reason in bad:
+                    problems.append(Problem(f"{at}.{key}", _shown(award.get(key)), reason))
+                if bad:
                     continue
                 uscc = normalize_uscc(as_text(award.get("uscc")))
                 amount = parse_amount(as_text(award.get("amount")))
@@ -350,7 +397,11 @@ def assemble(
     for name, cell in cells.items():
         spec = specs.get(name)
         if spec is None:
-            problems.append(Problem(name, as_text(cell.value)[:200], f"not a field of {kind.value} notices"))
+            problems.append(Problem(name, _shown(cell.value), f"not a field of {kind.value} notices"))
+            continue
+        refused = not_a_value(cell.value, spec.value)
+        if refused:
+            problems.append(Problem(name, _shown(cell.value), refused))
             continue
         text = as_text(cell.value)
         raw[name] = text
@@ -392,6 +443,11 @@ def assemble(
         all_lots.append(flat)
     if LOTS_FIELD[kind] and all_lots:
         values[LOTS_FIELD[kind]] = all_lots
+        awarded = sum((w["amount"] for lot in all_lots for w in lot.get("winners", []) if w.get("amount") is not None),
+                      Decimal(0))
+        if awarded >= MAX_YUAN:  # each amount is bounded; their total is stored too (award_total_fen)
+            problems.append(Problem(LOTS_FIELD[kind], short(str(awarded), 40),
+                                    "the award amounts sum beyond the largest amount accepted (under 10^14 yuan)"))
 
     region = None
     if common.get("region_code") or common.get("region"):
@@ -459,6 +515,8 @@ def assemble(
         return Assembled(Notice.model_validate(data))
     except ValidationError as exc:
         return Assembled(None, [_problem(err, raw) for err in exc.errors()])
+    except ArithmeticError as exc:  # a number past decimal's limits that slipped by the normalizers' bounds
+        return Assembled(None, [Problem("?", "", f"a number too large to hold exactly ({type(exc).__name__})")])
 
 
 def _problem(err: Mapping[str, Any], raw: dict[str, str]) -> Problem:

@@ -9,14 +9,20 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import os
+import stat
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 FORMATS = ("csv", "xlsx", "json", "jsonl")
+_BOM = b"\xef\xbb\xbf"  # a UTF-8 byte-order mark: read past in every format, as spreadsheets write one
 _SNIFF_BYTES = 1 << 20
 
 
@@ -60,14 +66,41 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
+def check_regular(path: Path) -> None:
+    """Refuse at once anything but a regular file: a FIFO or a device (``/dev/zero`` behind a
+    symlink) would block or never end, a directory has no rows. Opened without blocking, so a
+    FIFO with no writer is refused, not waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError as exc:
+        raise ReadError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot be opened ({exc.strerror})") from exc
+    try:
+        mode = os.fstat(fd).st_mode
+    finally:
+        os.close(fd)
+    if stat.S_ISREG(mode):
+        return
+    what = ("a directory" if stat.S_ISDIR(mode) else "a named pipe (FIFO)" if stat.S_ISFIFO(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a special file")
+    raise ReadError(f"{path}: {what}, not a regular file (only regular files are read)")
+
+
 def read_table(path: Path, fmt: str | None = None) -> Table:
-    """Open ``path`` by its extension (or ``fmt``)."""
+    """Open ``path`` by its extension (or ``fmt``). A file with a header and no data row is a
+    ``ReadError`` (``no data rows``): an empty submission is refused, not recorded."""
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in FORMATS:
         raise ReadError(f"{path.name}: unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if not path.is_file():
-        raise ReadError(f"{path}: no such file")
-    return {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}[fmt](path)
+    check_regular(path)
+    table = {"csv": _csv, "xlsx": _xlsx, "json": _json, "jsonl": _jsonl}[fmt](path)
+    first = next(table.rows, None)
+    if first is None:
+        raise ReadError(f"{path.name}: no data rows (nothing but a header, comments or blank lines)")
+    table.rows = chain([first], table.rows)
+    return table
 
 
 def _csv(path: Path) -> Table:
@@ -113,39 +146,140 @@ def _csv(path: Path) -> Table:
     return Table(headers, rows(), encoding)
 
 
+XLSX_MAX_ROW = 1_048_576  # the last row a worksheet can have (ECMA-376); a row numbered beyond it is refused
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """A cell that holds no readable value (an XLSX formula without its cached result, a number
+    cell that is no number, a spreadsheet error such as ``#DIV/0!``): a row error, never a value."""
+
+    text: str  # what the file holds (the formula, the raw text), for the report
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _sheet_parser(source: Any, wb: Any, shared_strings: list[Any]) -> Any:
+    """An openpyxl worksheet parser (openpyxl 3.1, pinned < 4) whose cells never raise and never
+    vanish: an unreadable cell becomes a :class:`BadCell` that names why."""
+    from openpyxl.utils import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            try:
+                cell = super().parse_cell(element)
+            except (ValueError, IndexError, OverflowError, TypeError) as exc:
+                where = element.get("r")
+                row, column = coordinate_to_tuple(where) if where else (self.row_counter, self.col_counter)
+                kind = element.get("t", "n")
+                text = element.findtext(VALUE_TAG) or ""
+                reason = ("a shared-string index the file does not have" if isinstance(exc, IndexError)
+                          else f"not a readable {_CELL_TYPES.get(kind, kind)} cell")
+                return {"row": row, "column": column, "value": BadCell(text, reason)}
+            value = cell["value"]
+            if value is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = BadCell("=" + (element.findtext(FORMULA_TAG) or ""),
+                                        "formula without a value (save the file in a spreadsheet program so the"
+                                        " result is stored, or paste the values)")
+            elif cell.get("data_type") == "e":
+                cell["value"] = BadCell(str(value), "a spreadsheet error, not a value" if element.get("t") == "e"
+                                        else "a date serial number outside the dates a spreadsheet can show")
+            elif isinstance(value, float) and not math.isfinite(value):
+                cell["value"] = BadCell(repr(value), "not a finite number")
+            return cell
+
+    return Parser(source, shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,  # noqa: SLF001
+                  timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
+
+
+# openpyxl warns (on stderr) about a date cell out of range; the reader reports it as a row error instead
+warnings.filterwarnings("ignore", message=r"Cell .* is marked as a date", category=UserWarning)
+
+_CELL_TYPES = {"n": "number", "b": "boolean", "d": "date", "s": "shared-string"}
+
+
 def _xlsx(path: Path) -> Table:
+    """The first worksheet, cell by cell as the file holds them: the declared dimension is not
+    trusted (a sheet declaring ``A1:XFD1048576`` costs only the cells it has), rows beyond
+    ``XLSX_MAX_ROW`` are refused, and a cell right of the last header is an error, not dropped."""
     from openpyxl import load_workbook  # imported here: only XLSX submissions pay for it
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        source = ws._get_source()  # noqa: SLF001 - the sheet's XML, streamed
+        cells = _sheet_parser(source, wb, ws._shared_strings).parse()  # noqa: SLF001
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ReadError(f"{path.name}: not a readable XLSX file ({exc})") from exc
-    ws = wb.worksheets[0]
-    it = ws.iter_rows(values_only=True)
+
+    def records() -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+        try:
+            for n, row in cells:
+                if n > XLSX_MAX_ROW:
+                    raise ReadError(f"{path.name}: row {n} is beyond the last row a worksheet can have ({XLSX_MAX_ROW})")
+                yield n, [(c["column"], c["value"]) for c in row if c["value"] is not None]
+        except ReadError:
+            raise
+        except Exception as exc:  # a malformed sheet (bad XML, a bad row number …)
+            raise ReadError(f"{path.name}: not a readable XLSX sheet ({type(exc).__name__}: {exc})") from exc
+
+    def blank(value: Any) -> bool:
+        return value is None or (isinstance(value, str) and not value.strip())
+
+    def comment(values: list[tuple[int, Any]]) -> bool:
+        first = next((v for col, v in values if col == 1), None)
+        return first is not None and not isinstance(first, BadCell) and str(first).lstrip().startswith("#")
+
+    it = records()
     headers: list[str] | None = None
-    n = 0
-    for n, record in enumerate(it, start=1):  # noqa: B007
-        if record and record[0] is not None and str(record[0]).lstrip().startswith("#"):
-            continue
-        if record and any(c is not None for c in record):
-            headers = unique_headers(["" if c is None else str(c).strip() for c in record])
+    try:
+        for _n, values in it:
+            if comment(values) or all(blank(v) for _c, v in values):
+                continue
+            bad = next(((c, v) for c, v in values if isinstance(v, BadCell)), None)
+            if bad:
+                raise ReadError(f"{path.name}: header cell in column {bad[0]}: {bad[1].reason}")
+            width = max(c for c, _v in values)
+            if width > 16_384:
+                raise ReadError(f"{path.name}: a header beyond the last column a worksheet can have")
+            row = [""] * width
+            for c, v in values:
+                row[c - 1] = str(v).strip()
+            headers = unique_headers(row)
             break
+    except ReadError:
+        source.close()
+        wb.close()
+        raise
     if headers is None:
+        source.close()
         wb.close()
         raise ReadError(f"{path.name}: no header row in sheet {ws.title!r}")
     while headers and not headers[-1]:
         headers.pop()
-    start = n
+    width = len(headers)
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         try:
-            for i, record in enumerate(it, start=start + 1):
-                if not record or all(c is None or (isinstance(c, str) and not c.strip()) for c in record):
+            for n, values in it:
+                if comment(values) or all(blank(v) for _c, v in values):
                     continue
-                if record[0] is not None and str(record[0]).lstrip().startswith("#"):
-                    continue
-                yield i, {h: c for h, c in zip(headers, record, strict=False) if h}
+                record: dict[str, Any] = {}
+                extra = []
+                for c, v in values:
+                    if c > width or not headers[c - 1]:
+                        if not blank(v):
+                            extra.append(str(v))
+                    else:
+                        record[headers[c - 1]] = v
+                if extra:
+                    record["__extra__"] = extra
+                yield n, record
         finally:
+            source.close()
             wb.close()
 
     return Table(headers, rows())
@@ -166,7 +300,7 @@ def _objects(path: Path, items: list[Any]) -> Table:
 
 def _json(path: Path) -> Table:
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes().removeprefix(_BOM))
     except orjson.JSONDecodeError as exc:
         raise ReadError(f"{path.name}: not valid JSON ({exc})") from exc
     if isinstance(data, dict) and isinstance(data.get("notices"), list):
@@ -181,6 +315,8 @@ def _jsonl(path: Path) -> Table:
     headers: dict[str, None] = {}
     with path.open("rb") as fh:
         for n, line in enumerate(fh, start=1):
+            if n == 1:
+                line = line.removeprefix(_BOM)  # noqa: PLW2901
             if not line.strip():
                 continue
             try:
@@ -194,8 +330,9 @@ def _jsonl(path: Path) -> Table:
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
         with path.open("rb") as fh:
             for n, line in enumerate(fh, start=1):
-                if line.strip():
-                    yield n, orjson.loads(line)
+                record = line.removeprefix(_BOM) if n == 1 else line
+                if record.strip():
+                    yield n, orjson.loads(record)
 
     return Table(list(headers), rows())
 

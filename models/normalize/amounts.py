@@ -34,6 +34,7 @@ from .numbers import (
     canonical_decimal,
     chinese_numeral_to_int,
     prepare,
+    shape_error,
     to_decimal,
 )
 
@@ -51,6 +52,10 @@ UNIT_MULTIPLIERS: dict[str, Decimal] = {
 }
 _UNIT_ALT = "万亿元|百万元|千万元|亿元|万元|千元|元|圆|亿|万"
 _HUNDRED = Decimal(100)
+# The largest amount accepted: 100 万亿元 (10¹⁴ yuan, about China's yearly GDP), far above any real
+# transaction. The store keeps fen in SQLite's 64-bit integers (at most 9.2 × 10¹⁶ yuan), so even
+# the sum of 900 such amounts still fits; anything larger is a typo or a hostile value.
+MAX_YUAN = Decimal(10) ** 14
 
 # An Arabic number, optionally followed by a unit, possibly in brackets: 569800.00(元).
 _ARABIC_RE = re.compile(rf"(?P<num>{NUMBER_PATTERN})\s*(?:[(（]\s*)?(?P<unit>{_UNIT_ALT})?")
@@ -107,6 +112,8 @@ def _cn_amount(m: re.Match[str]) -> Decimal | None:
 
 def _finish(value: Decimal, flags: list[str]) -> Parsed[Decimal]:
     value = canonical_decimal(value)
+    if value >= MAX_YUAN:
+        return fail(f"{short(str(value), 24)} yuan is beyond the largest amount accepted (under 10^14 yuan, 100 万亿元)")
     if value.is_zero():
         flags.append("zero")
     elif value.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -118,6 +125,8 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     s = prepare(text)
     if s is None:
         return EMPTY
+    if error := shape_error(s):
+        return fail(error)
     if _FOREIGN_RE.search(s):
         return fail(f"not in RMB: {short(s)!r}")
     if _RATE_RE.search(s):

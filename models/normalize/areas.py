@@ -23,13 +23,16 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from .base import EMPTY, Parsed, as_text, fail, short, total
-from .numbers import CTX, NUMBER_PATTERN, canonical_decimal, prepare, to_decimal
+from .numbers import CTX, NUMBER_PATTERN, canonical_decimal, prepare, shape_error, to_decimal
 
 _SQM = Decimal(1)
 _HA = Decimal(10_000)
 _KM2 = Decimal(1_000_000)
 MU_DIVISOR = Decimal(15)
 _CENT = Decimal("0.01")
+# The largest area accepted: 10¹³ m² (10 million km², more than China's whole land area); a larger
+# value is a typo or a hostile value, and would not fit the store's exact two-decimal m².
+MAX_M2 = Decimal(10) ** 13
 
 # Order matters: longer spellings first.
 UNIT_FACTORS: dict[str, tuple[Decimal, str]] = {
@@ -93,6 +96,8 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     s = prepare(text)
     if s is None:
         return EMPTY
+    if error := shape_error(s):
+        return fail(error)
     if _NEGATIVE_RE.search(s):
         return fail(f"negative area: {short(s)!r}")
     values: set[Decimal] = set()
@@ -127,6 +132,8 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     if len(values) > 1:
         return fail(f"ambiguous: several areas in {short(s)!r}")
     value = canonical_decimal(values.pop())
+    if value >= MAX_M2:
+        return fail(f"{short(str(value), 24)} m² is beyond the largest area accepted (under 10^13 m², 10 million km²)")
     if count > 1:
         flags.append("repeated")
     if value.is_zero():

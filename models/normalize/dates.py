@@ -46,8 +46,11 @@ _CN_DATE_RE = re.compile(
 _PM = frozenset({"下午", "晚上", "傍晚"})
 
 
-def _make(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0) -> datetime | str:
-    if not MIN_YEAR <= y <= MAX_YEAR:
+def _make(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int = 0, *,
+          slack: int = 0) -> datetime | str:
+    """A CST datetime; ``slack`` widens the year range for a time in another zone, whose year
+    is checked again once converted to CST (1948-12-31T16:00Z is 1949-01-01 in Beijing)."""
+    if not MIN_YEAR - slack <= y <= MAX_YEAR + slack:
         return f"year {y} outside {MIN_YEAR}..{MAX_YEAR}"
     try:
         return datetime(y, mo, d, h, mi, s, us, tzinfo=CST)
@@ -75,8 +78,8 @@ def _from_match(m: re.Match[str]) -> datetime | str:
     sec = int(g.get("S") or 0)
     frac = g.get("f") or ""
     us = int((frac + "000000")[:6]) if frac else 0
-    dt = _make(y, mo, d, h, mi, sec, us)
     tz = g.get("tz")
+    dt = _make(y, mo, d, h, mi, sec, us, slack=1 if tz else 0)
     if isinstance(dt, str) or not tz:
         return dt
     if tz == "Z":
@@ -87,7 +90,10 @@ def _from_match(m: re.Match[str]) -> datetime | str:
         offset = sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
         if abs(offset) > timedelta(hours=14):
             return f"invalid UTC offset {tz}"
-    return dt.replace(tzinfo=timezone(offset)).astimezone(CST)
+    dt = dt.replace(tzinfo=timezone(offset)).astimezone(CST)
+    if not MIN_YEAR <= dt.year <= MAX_YEAR:
+        return f"year {dt.year} outside {MIN_YEAR}..{MAX_YEAR}"
+    return dt
 
 
 def _parse_epoch(s: str) -> Parsed[datetime]:

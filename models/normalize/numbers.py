@@ -55,6 +55,32 @@ CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_BIG
 _CN_RUN_RE = re.compile(f"[{CN_NUMERAL_CHARS}]+")
 
 
+# Digits with two or more decimal points (1.2.3, 1..2, 1.234.567): no number a person can read.
+_DOTS_RE = re.compile(r"\d[\d,]*\.[\d,]*\.[\d.,]*\d")
+# Arithmetic between numbers (1+1, 100*2, 6×7): an expression, whose result the file does not hold.
+_ARITHMETIC_RE = re.compile(r"\d\s*[+*×÷^]\s*[\d.]")
+# Scientific notation (1.23457E+11): how a spreadsheet shows a number it may already have rounded.
+_SCIENTIFIC_RE = re.compile(r"\d[eE][+-]?\d")
+
+
+def shape_error(s: str) -> str | None:
+    """Why a cell cannot be a number at all, before looking for one. ``s`` is prepared text.
+
+    A spreadsheet formula (``=1+1``, ``=HYPERLINK("…","100")``, ``@SUM(A1)``: the file holds the
+    formula, not what a spreadsheet shows), digits with several decimal points (``1.2.3``),
+    arithmetic (``1+1``) and scientific notation (``1.23457E+11``, possibly rounded): each read
+    as a number would store a value that is not the one a person sees."""
+    if s.lstrip().startswith(("=", "@")):
+        return f"a spreadsheet formula, not a value: {short(s)!r}"
+    if _DOTS_RE.search(s):
+        return f"several decimal points in one number: {short(s)!r}"
+    if _ARITHMETIC_RE.search(s):
+        return f"an arithmetic expression, not a value: {short(s)!r}"
+    if _SCIENTIFIC_RE.search(s):
+        return f"a number in scientific notation (a spreadsheet may have rounded it; format the column as a number): {short(s)!r}"
+    return None
+
+
 def canonical_decimal(d: Decimal) -> Decimal:
     """The canonical form of a Decimal: no trailing zeros, never an exponent, no ``-0``.
 
@@ -161,6 +187,8 @@ def parse_decimal(text: str | None) -> Parsed[Decimal]:
     s = prepare(text)
     if s is None:
         return EMPTY
+    if error := shape_error(s):
+        return fail(error)
     tokens = _NUMBER_RE.findall(s)
     if not tokens:
         run = _CN_RUN_RE.search(s)
@@ -234,6 +262,8 @@ def parse_term_years(text: str | None) -> Parsed[int]:
         return EMPTY
     if is_placeholder(s.replace("年", "").replace("期限", "")):
         return EMPTY
+    if error := shape_error(s):
+        return fail(error)
     found = _YEARS_RE.findall(s)
     numbers: list[Decimal] = []
     for digits, _unit in found:
@@ -289,6 +319,8 @@ def parse_duration_days(text: str | None) -> Parsed[int]:
     s = prepare(text)
     if s is None:
         return EMPTY
+    if error := shape_error(s):
+        return fail(error)
     found: set[tuple[int, str, str]] = set()
     for num, unit in _DURATION_RE.findall(s):
         n = int(num) if num.isdigit() else chinese_numeral_to_int(num)
