@@ -180,7 +180,7 @@ def _check_awards(score: Score, key: str, expected: list[dict], notice: dict) ->
                 score.check(f"{where}.name", match is not None, value, [a.get("name") for a in ours][:5])
             elif fact == "amount" and not _amounts(value):  # a bid printed as a rate or a text
                 got = match.get("offer") if match else None
-                score.check(f"{where}.amount", bool(got) and _same_prose(value, got), value, got)
+                score.check(f"{where}.amount", bool(got) and _same_prose(value, got or ""), value, got)
             elif fact == "amount":
                 ok = got is not None and Decimal(str(got)) in _amounts(value)
                 score.check(f"{where}.amount", ok, value, got)
@@ -247,8 +247,8 @@ def score_file(path: Path) -> Score:
         elif fact == "e_supervision_no":
             score.check(fact, _same_text(fields.get("e_supervision_no"), value), value, fields.get("e_supervision_no"))
         elif fact in ("failure_reason", "correction"):
-            got = fields.get(fact) or ""
-            score.check(fact, _same_prose(value, got), value, got[:80])
+            prose = fields.get(fact) or ""
+            score.check(fact, _same_prose(value, prose), value, prose[:80])
         elif fact in ("winners", "candidates") and isinstance(value, list):
             _check_awards(score, fact, value, notice)
         else:

@@ -73,7 +73,7 @@ class RetryAfterMiddleware(RetryMiddleware):
     A wait longer than ``RETRY_AFTER_MAX`` seconds is not waited for: the response goes on
     to the spider's errback, which records it as an error row (the next run tries again)."""
 
-    def __init__(self, settings) -> None:  # noqa: ANN001 - scrapy Settings
+    def __init__(self, settings) -> None:
         super().__init__(settings)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 120)
 

@@ -69,11 +69,9 @@ def read_records(data: bytes, *, name: str = "", url: str | None = None,
         if records is not None:
             return records
     if family in (None, "table"):
-        try:
-            from collectors.parsers.tables import looks_tabular, parse_table_file
-        except ImportError:  # pragma: no cover - tables land separately
-            looks_tabular = None
-        if looks_tabular is not None and (family == "table" or looks_tabular(data, name)):
+        from collectors.parsers.tables import looks_tabular, parse_table_file
+
+        if family == "table" or looks_tabular(data, name):
             return list(parse_table_file(data, name))
     if family in ("ocds", "api", "table"):
         raise ParseError(f"not a {family} file")

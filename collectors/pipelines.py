@@ -210,7 +210,7 @@ class StorePipeline:
             try:
                 with self.store.batch(wait=self.flush_wait):
                     self.store.reject(self.spider_name or "crawl", str(path), None, None, None, message)
-            except Exception:  # noqa: BLE001 - the database refuses even the error row: the log and exit code say it
+            except Exception:
                 logger.warning("%s: the error row could not be recorded either", self.spider_name)
 
 

@@ -5,8 +5,10 @@ its arguments. :func:`replay` rebuilds the Scrapy response, calls the callback w
 clock, and turns what it yields into plain JSON: follow-up requests, normalized notices
 (the exact ``Notice`` the store would receive, through ``NoticeItem.assemble``), assembly
 problems and error rows. ``python -m collectors.replay --record`` (``make golden-collect``)
-records the imitation-portal cases again and rewrites every expected file; the real samples
-of ``../shared/data/real`` are read in place (never copied).
+records the imitation-portal cases again and replays every case, prints a unified diff of each
+golden file that would change and exits with status 1 if any would; ``--accept``
+(``make golden-collect ACCEPT=1``) writes them. The real samples of ``../shared/data/real`` are
+read in place (never copied).
 
 Golden layout: ``tests/golden/collect/<spider>/cases.json`` (case list), ``<case>.body``
 (recorded bodies of portal cases), ``<case>.expected.json`` (the replay output).
@@ -15,10 +17,12 @@ Golden layout: ``tests/golden/collect/<spider>/cases.json`` (case list), ``<case
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import sys
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,12 +82,13 @@ def _short(url: str) -> str:
 
 
 def _request_json(r: scrapy.Request) -> dict[str, Any]:
-    body = r.body.decode("utf-8") if r.body else ""
-    if body.startswith("{"):
-        data = json.loads(body)
+    text = r.body.decode("utf-8") if r.body else ""
+    body: str | dict[str, Any] = text
+    if text.startswith("{"):
+        data = json.loads(text)
         body = {k: data[k] for k in sorted(data) if k in ("pn", "rn", "condition", "pageNum", "gdGuid", "startDate")}
-    elif body:
-        body = dict(sorted(urllib.parse.parse_qsl(body)))
+    elif text:
+        body = dict(sorted(urllib.parse.parse_qsl(text)))
     return {"request": {"method": r.method, "url": _short(r.url), "body": body, "kwargs": {
         k: v for k, v in r.cb_kwargs.items() if k in ("query", "page")}}}
 
@@ -171,10 +176,12 @@ def _fetch(portal: str, case: dict[str, Any]) -> tuple[int, dict[str, str], byte
         return exc.code, {"Content-Type": exc.headers.get("Content-Type", "")}, exc.read()
 
 
-def record() -> None:
-    """Fetch every portal case again from a fresh imitation portal (the tests' catalog)."""
+def record() -> dict[Path, bytes]:
+    """Fetch every portal case again from a fresh imitation portal (the tests' catalog): the new
+    ``<case>.body`` and ``cases.json`` files, not yet written."""
     from collectors.portal import running
 
+    recorded: dict[Path, bytes] = {}
     with running(stall=0.1) as portal:
         for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
             listed = cases(folder.name)
@@ -183,34 +190,103 @@ def record() -> None:
                     continue
                 status, headers, body = _fetch(portal.url, case)
                 case["status"], case["headers"] = status, headers
-                (folder / f"{case['name']}.body").write_bytes(body)
-            (folder / "cases.json").write_text(json.dumps(listed, ensure_ascii=False, indent=1) + "\n",
-                                               encoding="utf-8")
+                recorded[folder / f"{case['name']}.body"] = body
+            recorded[folder / "cases.json"] = (json.dumps(listed, ensure_ascii=False, indent=1) + "\n").encode()
+    return recorded
 
 
-def write_expected() -> list[Path]:
-    written = []
+def expected_files(bodies: Mapping[Path, bytes] | None = None) -> dict[Path, bytes]:
+    """Every case's replay output as its ``<case>.expected.json`` content; ``bodies`` (new recordings)
+    take the place of the files of the same path."""
+    bodies = bodies or {}
+    out: dict[Path, bytes] = {}
     for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
-        for case in cases(folder.name):
-            body = body_of(case, folder)
+        listed = json.loads(bodies[folder / "cases.json"]) if folder / "cases.json" in bodies else cases(folder.name)
+        for case in listed:
+            recorded = bodies.get(folder / f"{case['name']}.body")
+            body = recorded if recorded is not None else body_of(case, folder)
             if body is None:
                 print(f"skipped {folder.name}/{case['name']}: {case['real']} is absent")
                 continue
-            path = expected_path(folder.name, case)
-            path.write_text(dumps(replay(folder.name, case, body)), encoding="utf-8")
-            written.append(path)
-    return written
+            out[expected_path(folder.name, case)] = dumps(replay(folder.name, case, body)).encode()
+    return out
 
 
-def main(argv: list[str] | None = None) -> None:
+# -- reviewing golden changes (shared with tests/test_site_golden.py) --------------------------------
+
+Change = tuple[bytes | None, bytes | None]  # (golden content, new content); None: no such file
+
+
+def changes(golden: Mapping[str, bytes | None], new: Mapping[str, bytes | None]) -> dict[str, Change]:
+    """The files whose content differs between the golden set and the new one, by relative name."""
+    names = sorted(set(golden) | set(new))
+    return {n: (golden.get(n), new.get(n)) for n in names if golden.get(n) != new.get(n)}
+
+
+def _lines(data: bytes | None) -> list[str] | None:
+    if data is None:
+        return []
+    try:
+        return data.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None  # a GBK page, an Excel file: summarized, not diffed
+
+
+def diff(changed: Mapping[str, Change], max_lines: int | None = None) -> str:
+    """A unified diff of every changed file (``max_lines`` per file: the first lines only)."""
+    parts = []
+    for name, (old, new) in changed.items():
+        a, b = _lines(old), _lines(new)
+        if a is None or b is None:
+            parts.append(f"Binary or non-UTF-8 file {name} differs: {len(old or b'')} → {len(new or b'')} bytes\n")
+            continue
+        lines = list(difflib.unified_diff(a, b, f"golden/{name}" if old is not None else "/dev/null",
+                                          f"new/{name}" if new is not None else "/dev/null"))
+        if max_lines is not None and len(lines) > max_lines:
+            lines = [*lines[:max_lines], f"… {len(lines) - max_lines} more diff lines\n"]
+        parts.append("".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                             for line in lines))
+    return "".join(parts)
+
+
+def review(root: Path, changed: Mapping[str, Change], accept: bool, hint: str) -> int:
+    """Print the diff of ``changed`` (names relative to ``root``); write the new files only when
+    ``accept``. The exit status: 1 when something changed and was not accepted."""
+    if not changed:
+        print("golden files unchanged")
+        return 0
+    sys.stdout.write(diff(changed))
+    if not accept:
+        print(f"\n{len(changed)} golden file(s) would change; review the diff above, then accept it with {hint}",
+              file=sys.stderr)
+        return 1
+    write(root, changed)
+    print(f"wrote {len(changed)} golden file(s) under {root}")
+    return 0
+
+
+def write(root: Path, changed: Mapping[str, Change]) -> None:
+    """Make the golden files under ``root`` the new ones (a file gone from the new set is removed)."""
+    for name, (_, new) in changed.items():
+        path = root / name
+        if new is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(new)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--record", action="store_true", help="re-record the portal cases first")
+    parser.add_argument("--accept", action="store_true", help="write the changed golden files (after review)")
     args = parser.parse_args(argv)
-    if args.record:
-        record()
-    for path in write_expected():
-        print(f"wrote {path.relative_to(ROOT)}")
+    new = record() if args.record else {}
+    new.update(expected_files(new))
+    rel = {p.relative_to(GOLDEN).as_posix(): data for p, data in new.items()}
+    golden = {name: (GOLDEN / name).read_bytes() if (GOLDEN / name).exists() else None for name in rel}
+    return review(GOLDEN, changes(golden, rel), args.accept, "`make golden-collect ACCEPT=1`")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -69,7 +69,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 @cli.command()
 @click.pass_obj
-def init(cfg) -> None:  # noqa: ANN001
+def init(cfg) -> None:
     """Create the database and its schema (safe to run again)."""
     store = open_store(cfg.db, must_exist=False)
     store.init()
@@ -87,7 +87,7 @@ def init(cfg) -> None:  # noqa: ANN001
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
-def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, region: str | None, dry_run: bool,  # noqa: ANN001
+def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, region: str | None, dry_run: bool,
            as_json: bool) -> None:
     """Submit FILE (CSV in UTF-8 or GB18030, XLSX, JSON, JSONL): all rows are stored, or none.
 
@@ -158,7 +158,7 @@ def template(kind: str, fmt: str, out: Path | None) -> None:
 @click.option("--kind", type=click.Choice(KINDS), help="Only this area.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
 @click.pass_obj
-def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:  # noqa: ANN001
+def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:
     """Export every project with its notices (JSONL, or formula-safe CSV)."""
     from gongkai.export import export_csv, export_jsonl
 
@@ -181,7 +181,7 @@ def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:  # noqa: 
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_obj
-def stats(cfg, as_json: bool) -> None:  # noqa: ANN001
+def stats(cfg, as_json: bool) -> None:
     """Counts per kind, notice type, province, and rejected inputs."""
     from gongkai.stats import format_stats
     from gongkai.stats import stats as compute

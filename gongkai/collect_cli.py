@@ -34,7 +34,7 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 @click.option("--arg", "args", multiple=True, metavar="KEY=VALUE", help="Pass a spider argument to every spider.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON line.")
 @click.pass_obj
-def collect(cfg, spiders: tuple[str, ...], base_url: str | None, list_only: bool, since: str | None,  # noqa: ANN001
+def collect(cfg, spiders: tuple[str, ...], base_url: str | None, list_only: bool, since: str | None,
             until: str | None, sets: tuple[str, ...], args: tuple[str, ...], as_json: bool) -> None:
     """Crawl the sources with SPIDERS (default: all) into the database.
 

@@ -66,6 +66,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from models.normalize.amounts import format_yuan
+from models.normalize.uscc import ALPHABET as USCC_ALPHABET
+from models.normalize.uscc import org_code_check_char, uscc_check_char
+
 # -- constants ---------------------------------------------------------------------------
 
 DEFAULT_SEED = 20261124
@@ -82,11 +86,7 @@ REPEAT_WINNER_SHARE = 0.55  # share of awards that go to a kind's pool of freque
 WINNER_POOL_SIZE = 24
 RESUBMIT_CHANGED = 3  # notices of the re-submission with one value changed
 
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
-ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"  # GB 11714 values 0-35
-ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-NEW_ORG_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # characters of post-2015 "MA…" subject ids
+NEW_ORG_CHARS = USCC_ALPHABET  # characters of post-2015 "MA…" subject ids
 
 IDEOGRAPHIC_SPACE = "\u3000"
 CN_UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -395,26 +395,13 @@ def _pick_place(rng: random.Random, provinces: Sequence[str], *, prefecture: str
 # -- identifiers -----------------------------------------------------------------------------
 
 
-def uscc_check_char(first17: str) -> str:
-    """The 18th character of a unified social credit code (GB 32100-2015, mod 31)."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def org_check_char(first8: str) -> str:
-    """The 9th character of a GB 11714 organization code (mod 11, 10 → X)."""
-    total = sum(ORG_ALPHABET.index(c) * w for c, w in zip(first8, ORG_WEIGHTS, strict=True))
-    c = 11 - total % 11
-    return "X" if c == 10 else "0" if c == 11 else str(c)
-
-
 def make_uscc(rng: random.Random, region_code: str, dept: str = "91") -> str:
     """A valid code: department + type (91 enterprise, 11 organ, 12 institution), region, subject, check."""
     if dept == "91":
         org8 = "MA" + "".join(rng.choice(NEW_ORG_CHARS) for _ in range(6))
     else:
         org8 = "".join(rng.choice("0123456789") for _ in range(8))
-    first17 = dept + region_code + org8 + org_check_char(org8)
+    first17 = dept + region_code + org8 + org_code_check_char(org8)
     return first17 + uscc_check_char(first17)
 
 
@@ -428,7 +415,7 @@ def bad_uscc(code: str) -> str:
 
 
 def _yuan(v: Fen) -> str:
-    return f"{v.n // 100}.{v.n % 100:02d}"
+    return format_yuan(v.n)
 
 
 def _yuan_commas(v: Fen) -> str:

@@ -88,7 +88,7 @@ def _project_rows(items: list[tuple[int, tuple, dict | None, list]]) -> list[tup
     return out
 
 
-def _chunked(it, n: int):  # noqa: ANN001, ANN202
+def _chunked(it, n: int):
     buf = []
     for x in it:
         buf.append(x)
@@ -99,7 +99,7 @@ def _chunked(it, n: int):  # noqa: ANN001, ANN202
         yield buf
 
 
-def _fill(conn: sqlite3.Connection, table: str, work, chunks, total: int) -> None:  # noqa: ANN001
+def _fill(conn: sqlite3.Connection, table: str, work, chunks, total: int) -> None:
     cols = ", ".join(COLUMNS)
     sql = f"INSERT INTO {table} (rowid, {cols}) VALUES (?, {', '.join('?' * len(COLUMNS))})"  # noqa: S608 - fixed
     if total >= PARALLEL_FROM:
@@ -130,7 +130,7 @@ def build_fts(conn: sqlite3.Connection) -> None:
         conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")  # noqa: S608 - fixed names
 
 
-def _project_inputs(conn: sqlite3.Connection):  # noqa: ANN202
+def _project_inputs(conn: sqlite3.Connection):
     """(projects row, kind row, parties) of every project, as documents.iter_projects reads them."""
     from gongkai.schema import area_columns, project_table
     from models.codelists import Kind

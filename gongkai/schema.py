@@ -12,7 +12,8 @@ from functools import cache
 
 from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of
-from models.kinds import AREA_MODELS, LOTS_FIELD
+from models.kinds import AREA_MODELS, LOT_SUMMARY, LOTS_FIELD
+from models.normalize.amounts import yuan_sql
 
 SCHEMA_VERSION = 1
 _IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -116,7 +117,7 @@ CREATE TABLE IF NOT EXISTS project_parties (
     rank INTEGER NOT NULL DEFAULT 0,
     amount_fen INTEGER,
     amount_yuan TEXT GENERATED ALWAYS AS (
-        CASE WHEN amount_fen IS NULL THEN NULL ELSE printf('%d.%02d', amount_fen / 100, amount_fen % 100) END
+        {amount_yuan}
     ) VIRTUAL,
     PRIMARY KEY (project_id, party_id, role, lot, rank)
 );
@@ -151,7 +152,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     changed INTEGER NOT NULL,
     unchanged INTEGER NOT NULL
 );
-"""
+""".replace("{amount_yuan}", yuan_sql("amount_fen"))  # fen → yuan text: models.normalize.amounts
 
 # Indexes for browsing and facets, created on the published copy of the database.
 PUBLISH_INDEXES = """
@@ -185,6 +186,8 @@ _COLUMN_TYPES = {
     ValueKind.decimal: "REAL",
     ValueKind.percent: "REAL",
 }
+# ... and for each lot summary column (models.kinds.LOT_SUMMARY; money as integer fen).
+_SUMMARY_TYPES = {ValueKind.integer: "INTEGER", ValueKind.names: "TEXT", ValueKind.money: "INTEGER"}
 
 
 def project_table(kind: Kind) -> str:
@@ -201,19 +204,13 @@ def area_columns(kind: Kind) -> list[tuple[str, str, FieldSpec | None]]:
         else:
             cols.append((name, _COLUMN_TYPES[spec.value], spec))
     if LOTS_FIELD[kind]:
-        cols += [
-            ("lot_count", "INTEGER", None),
-            ("winners", "TEXT", None),
-            ("award_total_fen", "INTEGER", None),
-            ("candidate_count", "INTEGER", None),
-        ]
+        cols += [(c.column, _SUMMARY_TYPES[c.value], None) for c in LOT_SUMMARY]
     return cols
 
 
-def _yuan(col: str) -> str:
-    base = col.removesuffix("_fen")
-    return (f"{base}_yuan TEXT GENERATED ALWAYS AS (CASE WHEN {col} IS NULL THEN NULL "
-            f"ELSE printf('%d.%02d', {col} / 100, {col} % 100) END) VIRTUAL")
+def yuan_column(col: str) -> str:
+    """The generated ``*_yuan`` column beside a ``*_fen`` column (DDL)."""
+    return f"{col.removesuffix('_fen')}_yuan TEXT GENERATED ALWAYS AS ({yuan_sql(col)}) VIRTUAL"
 
 
 def kind_ddl(kind: Kind) -> str:
@@ -224,7 +221,7 @@ def kind_ddl(kind: Kind) -> str:
             raise ValueError(f"unsafe column name {col!r}")
         lines.append(f"{col} {sqltype}")
         if col.endswith("_fen"):
-            lines.append(_yuan(col))
+            lines.append(yuan_column(col))
     body = ",\n    ".join(lines)
     return f"CREATE TABLE IF NOT EXISTS {table} (\n    {body}\n);\n"
 

@@ -11,13 +11,13 @@ import orjson
 from models.codelists import Kind
 
 
-def _paths(cfg) -> tuple[Path, Path]:  # noqa: ANN001
+def _paths(cfg) -> tuple[Path, Path]:
     from gongkai.config import index_paths
 
     return index_paths(cfg.db)
 
 
-def _need_db(cfg) -> None:  # noqa: ANN001
+def _need_db(cfg) -> None:
     if not cfg.db.exists():
         click.echo(f"error: {cfg.db} does not exist: run `gongkai --db {cfg.db} init` first", err=True)
         sys.exit(1)
@@ -27,7 +27,7 @@ def _need_db(cfg) -> None:  # noqa: ANN001
 @click.option("--full", is_flag=True, help="Rebuild from scratch (both cores) instead of updating.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @click.pass_obj
-def index(cfg, full: bool, as_json: bool) -> None:  # noqa: ANN001
+def index(cfg, full: bool, as_json: bool) -> None:
     """Update the full-text search index from the database (incremental; a full build the first time).
 
     The index lives beside the database in search-index/ (or $GONGKAI_INDEX)."""
@@ -53,7 +53,7 @@ def index(cfg, full: bool, as_json: bool) -> None:  # noqa: ANN001
 @click.option("--size", default=20, show_default=True, type=int)
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON (same shape as /-/search.json).")
 @click.pass_obj
-def search(cfg, query: str, kinds: tuple[str, ...], regions: tuple[str, ...], types: tuple[str, ...], sort: str,  # noqa: ANN001
+def search(cfg, query: str, kinds: tuple[str, ...], regions: tuple[str, ...], types: tuple[str, ...], sort: str,
            page: int, size: int, as_json: bool) -> None:
     """Search projects and notices: words (all must match), "phrases", OR, -exclude.
 
@@ -102,7 +102,7 @@ def search(cfg, query: str, kinds: tuple[str, ...], regions: tuple[str, ...], ty
 @click.command()
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def publish(cfg, as_json: bool) -> None:  # noqa: ANN001
+def publish(cfg, as_json: bool) -> None:
     """Publish a checked, immutable snapshot of the database for Datasette (beside it in published/)."""
     from gongkai.publish import PublishError
     from gongkai.publish import publish as run
@@ -129,7 +129,7 @@ def publish(cfg, as_json: bool) -> None:  # noqa: ANN001
               help="Static site directory served at /site/ (default: $GONGKAI_SITE or site).")
 @click.option("--no-refresh", is_flag=True, help="Serve the last published snapshot as it is (no index update, no publish).")
 @click.pass_obj
-def serve(cfg, host: str, port: int, site_dir: Path | None, no_refresh: bool) -> None:  # noqa: ANN001
+def serve(cfg, host: str, port: int, site_dir: Path | None, no_refresh: bool) -> None:
     """Serve the database (Datasette, immutable), the static site (/site/) and search (/-/search) on one port.
 
     First updates the search index and publishes a new snapshot (unless --no-refresh)."""

@@ -24,33 +24,31 @@ from typing import Any
 
 import yaml
 
+from gongkai import resources
 from gongkai.config import index_paths
 from gongkai.schema import area_columns, project_table
 from models.codelists import KIND_LABELS, Kind
 from models.fields import ValueKind
+from models.kinds import LOT_SUMMARY
 
+# Where the product's packages are imported from (the checkout, or site-packages): Datasette's cwd and
+# PYTHONPATH, so that its plugins import the same gongkai and search_index.
 ROOT = Path(__file__).resolve().parent.parent
-CONFIG_DIR = ROOT / "datasette"
+CONFIG_DIR = resources.datasette_dir()  # datasette/ in the repository, package data when installed
 DATABASE = "gongkai"
 
 
 
 
 # -- metadata ---------------------------------------------------------------------------------
-_EXTRA_COLUMNS = {
-    "lot_count": "Number of lots (包/标段).",
-    "winners": "Names of the winners of all lots, separated by ；.",
-    "award_total_fen": "Sum of the awarded amounts of all lots, in fen (1/100 yuan), exact.",
-    "award_total_yuan": "The same total in yuan (text, exact to the fen).",
-    "candidate_count": "Number of ranked candidates over all lots.",
-}
+_SUMMARY_COLUMNS = {c.column: c.description for c in LOT_SUMMARY}
 
 
 def _describe(col: str, spec: Any) -> dict[str, str]:
     if spec is None:
-        out = {col: _EXTRA_COLUMNS[col]}
-        if col.endswith("_fen"):
-            out[col.removesuffix("_fen") + "_yuan"] = _EXTRA_COLUMNS[col.removesuffix("_fen") + "_yuan"]
+        out = {col: _SUMMARY_COLUMNS[col]}
+        if col.endswith("_fen"):  # award_total_fen
+            out[col.removesuffix("_fen") + "_yuan"] = "The same total in yuan (text, exact to the fen)."
         return out
     desc = spec.description.rstrip(".")
     label = spec.labels[0]

@@ -33,13 +33,12 @@ from typing import Any, NamedTuple
 import orjson
 import sqlite_utils
 
-from gongkai.schema import SCHEMA_VERSION, area_columns, ddl, project_table
-from gongkai.schema import _yuan as _yuan_column
+from gongkai.schema import SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
 from models.codelists import Kind
 from models.identity import notice_id as make_notice_id
 from models.identity import project_id as make_project_id
-from models.kinds import LOTS_FIELD
-from models.normalize.amounts import yuan_to_fen
+from models.kinds import LOTS_FIELD, lot_summary
+from models.normalize.amounts import to_fen
 from models.notice import Notice
 from models.project import Project, compile_project
 
@@ -344,20 +343,11 @@ def project_rows(group: tuple[str, list[tuple]]) -> ProjectRows:
         p.first_published_at.isoformat(), p.last_published_at.isoformat(), p.first_published_at.year,
         p.notice_count, p.correction_count]
     kind_row = (p.id, *_kind_row(p))
-    roles = [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, _fen(x.amount)) for x in p.parties]
+    roles = [(p.id, x.party_id, x.role.value, x.name, x.lot or "", x.rank or 0, to_fen(x.amount)) for x in p.parties]
     # The compiled state's hash: updated_at moves only when it changes.
     compiled = hashlib.sha256(orjson.dumps([project, kind_row, roles, p.fields], option=orjson.OPT_SORT_KEYS)).hexdigest()
     parties = [(x.party_id, x.name, x.uscc) for x in p.parties]
     return ProjectRows(p.kind.value, (*project, compiled), kind_row, parties, roles)
-
-
-def _fen(value: Any) -> int | None:
-    if value is None:
-        return None
-    fen = yuan_to_fen(Decimal(str(value)))
-    if fen is None:
-        raise ValueError(f"{value} has sub-fen precision")
-    return fen
 
 
 class Store:
@@ -419,13 +409,13 @@ class Store:
         an area model is a new nullable column; its ``*_yuan`` twin is a virtual generated column)."""
         for kind in Kind:
             table = project_table(kind)
-            have = {r[1] for r in self.conn.execute(f"PRAGMA table_xinfo({table})")}  # noqa: S608 - our table names
+            have = {r[1] for r in self.conn.execute(f"PRAGMA table_xinfo({table})")}
             for col, sqltype, _spec in area_columns(kind):
                 if col in have:
                     continue
                 self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {col} {sqltype}")  # names from our schema
                 if col.endswith("_fen"):
-                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {_yuan_column(col)}")
+                    self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {yuan_column(col)}")
 
     def check(self) -> None:
         """Raise StoreError unless the database has our schema."""
@@ -555,7 +545,7 @@ def _kind_row(p: Project) -> list[Any]:
             continue  # lot summaries, filled below
         value = p.fields.get(spec.name)
         if col.endswith("_fen"):
-            values.append(_fen(value))
+            values.append(to_fen(value))
         elif value is None:
             values.append(None)
         elif sqltype == "REAL":
@@ -563,13 +553,5 @@ def _kind_row(p: Project) -> list[Any]:
         else:
             values.append(value)
     if lots_field:
-        lots = p.fields.get(lots_field, [])
-        winners = [w for lot in lots for w in lot.get("winners", [])]
-        amounts = [_fen(w["amount"]) for w in winners if w.get("amount") is not None]
-        values += [
-            len(lots),
-            "；".join(dict.fromkeys(w["name"] for w in winners)) or None,
-            sum(amounts) if amounts else None,
-            sum(len(lot.get("candidates", [])) for lot in lots),
-        ]
+        values += lot_summary(p.fields.get(lots_field, []))
     return values

@@ -255,7 +255,7 @@ _CTX: _RowContext | None = None
 
 
 def _init_worker(ctx: _RowContext, parent: int | None = None) -> None:
-    global _CTX  # noqa: PLW0603 - per-process context of a pool worker
+    global _CTX
     _CTX = ctx
     if parent is not None:
         die_with_parent(parent)  # a pool worker: a killed submit leaves no worker behind

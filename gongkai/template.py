@@ -16,8 +16,6 @@ from models.assemble import specs_for
 from models.codelists import KIND_LABELS, Kind
 from models.fields import FieldSpec
 
-HIDDEN = {"source_url"}
-
 
 def _doc(spec: FieldSpec) -> list[str]:
     return [

@@ -196,9 +196,9 @@ def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
         return (found.value, None) if found else (None, f"unknown notice type; use one of {', '.join(NoticeType)} or 公告/更正公告/结果公告 …")
     if text in spec.choices:
         return text, None
-    found = canonical_choice(text, spec.choices)  # 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 where that is a choice
-    if found is not None:
-        return found, None
+    choice = canonical_choice(text, spec.choices)  # 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 where that is a choice
+    if choice is not None:
+        return choice, None
     return None, f"not one of {' / '.join(spec.choices)}"
 
 
@@ -438,15 +438,16 @@ def assemble(
     common = {k: values.pop(k) for k in list(values) if k in _COMMON}
     lot_values = {k: values.pop(k) for k in list(values) if k in _LOT_COLUMNS}
     all_lots = _nested_lots(lots, problems) if lots else []
-    flat = _lot(lot_values, problems, unit_of) if LOTS_FIELD[kind] else None
+    lots_field = LOTS_FIELD[kind]
+    flat = _lot(lot_values, problems, unit_of) if lots_field else None
     if flat:
         all_lots.append(flat)
-    if LOTS_FIELD[kind] and all_lots:
-        values[LOTS_FIELD[kind]] = all_lots
+    if lots_field and all_lots:
+        values[lots_field] = all_lots
         awarded = sum((w["amount"] for lot in all_lots for w in lot.get("winners", []) if w.get("amount") is not None),
                       Decimal(0))
         if awarded >= MAX_YUAN:  # each amount is bounded; their total is stored too (award_total_fen)
-            problems.append(Problem(LOTS_FIELD[kind], short(str(awarded), 40),
+            problems.append(Problem(lots_field, short(str(awarded), 40),
                                     "the award amounts sum beyond the largest amount accepted (under 10^14 yuan)"))
 
     region = None

@@ -62,6 +62,24 @@ NOTICE_TYPE_LABELS: dict[NoticeType, tuple[str, str]] = {
     NoticeType.other: ("其他公告", "Other"),
 }
 
+
+def kind_label(kind: str, lang: str = "zh") -> str:
+    """The label of a kind code in ``lang`` (``zh`` or ``en``); an unknown code is returned as it is."""
+    try:
+        zh, en = KIND_LABELS[Kind(kind)]
+    except ValueError:
+        return kind
+    return en if lang == "en" else zh
+
+
+def notice_type_label(ntype: str, lang: str = "zh") -> str:
+    """The label of a notice type code in ``lang`` (``zh`` or ``en``); an unknown code as it is."""
+    try:
+        zh, en = NOTICE_TYPE_LABELS[NoticeType(ntype)]
+    except ValueError:
+        return ntype
+    return en if lang == "en" else zh
+
 # Words a submitter may put in a 公告类型 column, mapped to the notice type.
 NOTICE_TYPE_WORDS: dict[str, NoticeType] = {
     **{t.value: t for t in NoticeType},

@@ -88,7 +88,7 @@ def field(
         unit = "元"
     if unit is None and value is ValueKind.area:
         unit = "平方米"
-    extra = {
+    extra: dict[str, Any] = {  # pydantic's JsonDict: a dict of JSON values
         "gongkai": {
             "value": value.value,
             "labels": list(labels),

@@ -7,6 +7,7 @@ original text of every cell is kept beside these values on the notice (``Notice.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -33,6 +34,7 @@ from models.codelists import (
 )
 from models.fields import ValueKind as V
 from models.fields import field
+from models.normalize.amounts import to_fen
 
 _FEN = Decimal("0.01")
 
@@ -51,7 +53,7 @@ def _area(value: Decimal) -> Decimal:
     return value.quantize(_FEN)
 
 
-def _choice(choices: tuple[str, ...]):  # noqa: ANN202 - a validator factory
+def _choice(choices: tuple[str, ...]):
     def check(value: str) -> str:
         if value not in choices:
             raise ValueError(f"{value!r} is not one of {', '.join(choices)}")
@@ -125,7 +127,7 @@ _SHARED: dict[str, tuple[V, tuple[str, ...], str]] = {
 }
 
 
-def _shared(name: str) -> Any:  # noqa: ANN401 - a pydantic FieldInfo, as field() returns
+def _shared(name: str) -> Any:
     """A fresh declaration of one of the ``_SHARED`` facts."""
     value, labels, description = _SHARED[name]
     return field(value, labels, description)
@@ -387,6 +389,56 @@ LOTS_FIELD: dict[Kind, str | None] = {
     Kind.state_asset: None,
     Kind.tender: "sections",
 }
+
+@dataclass(frozen=True, slots=True)
+class SummaryColumn:
+    """A column of ``projects_<kind>`` compiled from the lots of a kind that has them (LOTS_FIELD)."""
+
+    column: str  # the store's column (money: integer fen, with a generated *_yuan twin)
+    value: V  # integer, names or money
+    label: str  # the Chinese label (the site's gettext msgid)
+    description: str  # English, for the Datasette metadata
+
+
+# The lot summary columns, after the area fields: the one declaration the schema, the store, the
+# site, Datasette and search read.
+LOT_SUMMARY: tuple[SummaryColumn, ...] = (
+    SummaryColumn("lot_count", V.integer, "标段（包）数", "Number of lots (包/标段)."),
+    SummaryColumn("winners", V.names, "中标（成交）人", "Names of the winners of all lots, separated by ；."),
+    SummaryColumn("award_total_fen", V.money, "中标（成交）金额合计",
+                  "Sum of the awarded amounts of all lots, in fen (1/100 yuan), exact."),
+    SummaryColumn("candidate_count", V.integer, "候选人数", "Number of ranked candidates over all lots."),
+)
+
+
+def lot_summary(lots: list[dict[str, Any]]) -> tuple[int, str | None, int | None, int]:
+    """The LOT_SUMMARY values of a project's lots (its compiled ``lots``/``sections`` field)."""
+    winners = [w for lot in lots for w in lot.get("winners", [])]
+    amounts = [to_fen(w["amount"]) for w in winners if w.get("amount") is not None]
+    return (
+        len(lots),
+        "；".join(dict.fromkeys(w["name"] for w in winners)) or None,
+        sum(a for a in amounts if a is not None) if amounts else None,
+        sum(len(lot.get("candidates", [])) for lot in lots),
+    )
+
+
+# The headline amount of a project (or notice) of each kind, most final first: the first present is
+# the amount it is known by (search results); the first of each is the awarded amount the statistics
+# add up. ``award_total`` is the lot summary (``award_total_fen``), every other name an area field.
+HEADLINE_AMOUNTS: dict[Kind, tuple[str, ...]] = {
+    Kind.land: ("price", "starting_price"),
+    Kind.mining: ("deal_price", "starting_price", "reserve_price"),
+    Kind.procurement: ("award_total", "contract_amount", "budget", "ceiling_price"),
+    Kind.state_asset: ("deal_price", "listing_price", "appraised_value"),
+    Kind.tender: ("award_total", "control_price"),
+}
+
+
+def awarded_amount_column(kind: Kind) -> str:
+    """The ``projects_<kind>`` column (fen) of the awarded amount: what the statistics total."""
+    return f"{HEADLINE_AMOUNTS[kind][0]}_fen"
+
 
 AreaFields = Annotated[
     LandFields | MiningFields | ProcurementFields | StateAssetFields | TenderFields,

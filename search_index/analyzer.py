@@ -51,9 +51,9 @@ def _subwords(word: str) -> list[str]:
     return out
 
 
-def positioned_tokens(folded: str) -> Iterator[tuple[str, int]]:
-    """(token, position) of already folded text: main words numbered 0, 1, 2 …, sub-words share them."""
-    pos = 0
+def _main_words(folded: str) -> Iterator[str]:
+    """The main words (accurate cut) of folded text: no spaces or punctuation, Latin words stripped of
+    ``-_./`` at their ends. Every tokenization below starts from these."""
     for word in rjieba.cut(folded):
         if not _WORDISH.search(word):
             continue  # spaces, punctuation
@@ -61,16 +61,20 @@ def positioned_tokens(folded: str) -> Iterator[tuple[str, int]]:
             word = word.strip("-_./")
             if not word:
                 continue
-            yield word, pos
+        yield word
+
+
+def positioned_tokens(folded: str) -> Iterator[tuple[str, int]]:
+    """(token, position) of already folded text: main words numbered 0, 1, 2 …, sub-words share them."""
+    for pos, word in enumerate(_main_words(folded)):
+        yield word, pos
+        if word.isascii():
             if _LATIN_SEP.search(word):
                 for part in _LATIN_PARTS.findall(word):
                     yield part, pos
-        else:
-            yield word, pos
-            if len(word) > 2:
-                for sub in _subwords(word):
-                    yield sub, pos
-        pos += 1
+        elif len(word) > 2:
+            for sub in _subwords(word):
+                yield sub, pos
 
 
 def pair_tokens(folded: str) -> Iterator[str]:
@@ -105,16 +109,7 @@ def tokens(text: str) -> list[tuple[str, int]]:
 
 def words(folded: str) -> list[str]:
     """The main words (accurate cut) of folded text, without punctuation: how a query word is split."""
-    out = []
-    for word in rjieba.cut(folded):
-        if not _WORDISH.search(word):
-            continue
-        if word.isascii():
-            word = word.strip("-_./")
-            if not word:
-                continue
-        out.append(word)
-    return out
+    return list(_main_words(folded))
 
 
 def fine_words(folded: str) -> list[str]:
@@ -148,20 +143,13 @@ def _tile(word: str) -> list[str] | None:
 def search_sequence(folded: str) -> list[str]:
     """Tokens in jieba search-mode order (sub-words, then the word), one per position: for FTS5 columns."""
     out: list[str] = []
-    for word in rjieba.cut(folded):
-        if not _WORDISH.search(word):
-            continue
+    for word in _main_words(folded):
         if word.isascii():
-            word = word.strip("-_./")
-            if not word:
-                continue
             if _LATIN_SEP.search(word):
                 out.extend(_LATIN_PARTS.findall(word))
-            out.append(word)
-        else:
-            if len(word) > 2:
-                out.extend(_subwords(word))
-            out.append(word)
+        elif len(word) > 2:
+            out.extend(_subwords(word))
+        out.append(word)
     return out
 
 

@@ -83,7 +83,7 @@ def _query_sets(db: Path, seed: int = 7) -> dict[str, list[str]]:
     return {"one-term": one, "one-term (common words only)": common, "two-term": two, "phrase": phrase}
 
 
-def _time_engine(engine, queries: list[str], *, facets: bool) -> list[float]:  # noqa: ANN001
+def _time_engine(engine, queries: list[str], *, facets: bool) -> list[float]:
     out = []
     for q in queries:
         t = time.perf_counter()
@@ -147,7 +147,7 @@ def _datasette(snapshot: Path, index_dir: Path, site: Path, ids: list[str]) -> d
     return times
 
 
-def bench_search(documents: int, repeat: int = 1) -> list[Figure]:  # noqa: ARG001 - one build per run: minutes
+def bench_search(documents: int, repeat: int = 1) -> list[Figure]:
     from gongkai.publish import publish
 
     figs: list[Figure] = []

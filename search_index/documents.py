@@ -18,7 +18,7 @@ import orjson
 from gongkai.schema import area_columns, project_table
 from models.codelists import Kind
 from models.fields import ValueKind, specs_of
-from models.kinds import AREA_MODELS
+from models.kinds import AREA_MODELS, HEADLINE_AMOUNTS
 from models.normalize.amounts import yuan_to_fen
 from search_index.engine import Document
 from search_index.fold import fold
@@ -34,14 +34,6 @@ SUMMARY_CHARS = 600
 # what one document costs the index.
 TEXT_CHARS = 200_000
 
-# The headline amount of a record, first present wins (notice field names; project columns add _fen).
-AMOUNT_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.land: ("price", "starting_price"),
-    Kind.mining: ("deal_price", "starting_price", "reserve_price"),
-    Kind.procurement: ("award_total", "contract_amount", "budget", "ceiling_price"),
-    Kind.state_asset: ("deal_price", "listing_price", "appraised_value"),
-    Kind.tender: ("award_total", "control_price"),
-}
 
 
 def _identifier_fields(kind: Kind) -> list[str]:
@@ -110,8 +102,8 @@ def notice_document(row: tuple) -> Document:
             idents.append(str(party.get("uscc") or ""))
     idents += ids_in(title) + ids_in(body or "") + ids_in(page_text)
     amount = None
-    for name in AMOUNT_FIELDS[k]:
-        if name == "award_total":
+    for name in HEADLINE_AMOUNTS[k]:
+        if name == "award_total":  # the lots' award_total_fen (models.kinds.lot_summary), never failing here
             lots = fields.get("lots") or fields.get("sections") or []
             amounts = [_fen(w.get("amount")) for lot in lots for w in (lot.get("winners") or [])]
             amounts = [a for a in amounts if a is not None]
@@ -151,7 +143,7 @@ def project_document(row: tuple, kind_row: dict[str, Any] | None, parties: list[
     idents += [pid for _n, pid, uscc in parties if uscc]
     idents += ids_in(title)
     amount = None
-    for name in AMOUNT_FIELDS[k]:
+    for name in HEADLINE_AMOUNTS[k]:
         v = kind_row.get(f"{name}_fen")
         if isinstance(v, int):
             amount = v

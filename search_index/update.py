@@ -30,7 +30,7 @@ def _connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _all_documents(db_path: Path):  # noqa: ANN202 - a generator factory for the build process
+def _all_documents(db_path: Path):
     conn = _connect(db_path)
     try:
         yield from documents.iter_projects(conn)

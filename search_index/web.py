@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 
 from gongkai.config import settings
 from gongkai.site.feeds import tag_base
-from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+from models.codelists import Kind, NoticeType, kind_label, notice_type_label
+from models.normalize.amounts import format_yuan
 from models.normalize.text import strip_invisible
 from search_index.engine import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult
 from search_index.highlight import to_html, to_text
@@ -131,21 +132,7 @@ def url(path: str, req: SearchRequest, **override: Any) -> str:
 
 
 def yuan(fen: int | None) -> str | None:
-    return None if fen is None else f"{fen // 100}.{fen % 100:02d}"
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return KIND_LABELS[Kind(kind)][0]
-    except ValueError:
-        return kind
-
-
-def notice_type_label(t: str) -> str:
-    try:
-        return NOTICE_TYPE_LABELS[NoticeType(t)][0]
-    except ValueError:
-        return t
+    return None if fen is None else format_yuan(fen)
 
 
 def facet_label(name: str, value: str) -> str:

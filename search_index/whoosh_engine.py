@@ -230,7 +230,7 @@ def build(path: Path, docs_factory: Any, *, procs: int = 2, timeout: float = 360
     while outcome is None:
         try:
             outcome = result.get(timeout=1.0)
-        except Exception:  # noqa: S112 - queue.Empty: keep waiting until the deadline
+        except Exception:
             if time.monotonic() > deadline or not proc.is_alive():
                 break
     if outcome is None:
@@ -281,12 +281,6 @@ class WhooshEngine:
         self._state: _SearcherState | None = None
         self._checked_at = 0.0
         self._inode = self.path.stat().st_ino  # a full build replaces the directory
-
-    @classmethod
-    def create(cls, path: Path) -> WhooshEngine:
-        path.mkdir(parents=True, exist_ok=True)
-        whoosh_index.create_in(str(path), schema(), indexname=INDEX_NAME)
-        return cls(path)
 
     # -- writing --------------------------------------------------------------------------
     def update(self, add: Iterable[Document], delete_keys: Iterable[str]) -> tuple[int, int]:

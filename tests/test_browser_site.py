@@ -31,7 +31,7 @@ axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002, ANN001, ANN002 - the base class's signature
+    def log_message(self, format, *args):
         pass
 
 

@@ -100,7 +100,7 @@ def canonical(db: Path) -> dict[str, list[tuple]]:
             # parties: those a project names (a party compiled from an early batch and renamed by a later
             # one stays behind unreferenced, so the unreferenced ones depend on where batches end)
             where = " WHERE party_id IN (SELECT party_id FROM project_parties)" if table == "parties" else ""
-            rows = conn.execute(f"SELECT {', '.join(keep)} FROM {table}{where}").fetchall()  # noqa: S608 - our tables
+            rows = conn.execute(f"SELECT {', '.join(keep)} FROM {table}{where}").fetchall()
             out[table] = sorted(rows, key=repr)
         return out
     finally:

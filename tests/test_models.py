@@ -114,3 +114,28 @@ def test_compile_applies_notices_in_date_order():
     same = compile_project("p", [_notice("correction", "2026-01-01T00:00:00+08:00", budget="2.00"),
                                  _notice("announcement", "2026-01-01T00:00:00+08:00", budget="1.00")])
     assert same.fields["budget"] == "2.00"
+
+
+@pytest.mark.parametrize("kind", list(Kind))
+def test_derived_facts_are_declared_once(kind):
+    # the lot summary columns of the store are LOT_SUMMARY's, and every headline amount is a money column
+    from models.kinds import HEADLINE_AMOUNTS, LOT_SUMMARY, LOTS_FIELD, awarded_amount_column
+
+    cols = [c for c, _t, _s in area_columns(kind)]
+    summary = [c.column for c in LOT_SUMMARY]
+    assert (cols[-len(summary):] == summary) if LOTS_FIELD[kind] else not set(summary) & set(cols)
+    for name in HEADLINE_AMOUNTS[kind]:
+        assert f"{name}_fen" in cols, name
+    assert awarded_amount_column(kind) == f"{HEADLINE_AMOUNTS[kind][0]}_fen"
+
+
+def test_lot_summary_and_labels():
+    from models.codelists import kind_label, notice_type_label
+    from models.kinds import lot_summary
+
+    lots = [{"winners": [{"name": "甲", "amount": "1.50"}, {"name": "乙"}], "candidates": [{}, {}]},
+            {"winners": [{"name": "甲", "amount": "2"}]}]
+    assert lot_summary(lots) == (2, "甲；乙", 350, 2)
+    assert lot_summary([]) == (0, None, None, 0)
+    assert (kind_label("land"), kind_label("land", "en"), kind_label("x")) == ("国有土地使用权出让", "State-owned land-use rights", "x")
+    assert (notice_type_label("correction"), notice_type_label("correction", "en")) == ("更正公告", "Correction")

@@ -1,12 +1,21 @@
 """models.normalize.amounts: money → exact yuan (source-formats.md §0.3, §9 "Amounts")."""
 
+import sqlite3
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from models.normalize import canonical_decimal, format_yuan, parse_amount, yuan_to_fen
+from models.normalize import (
+    canonical_decimal,
+    fen_to_yuan,
+    format_yuan,
+    parse_amount,
+    to_fen,
+    yuan_sql,
+    yuan_to_fen,
+)
 
 MESSY = st.text(
     alphabet=st.one_of(
@@ -153,3 +162,20 @@ def test_yuan_to_fen_rejects_sub_fen():
     assert yuan_to_fen(Decimal("1.230")) == 123
     assert yuan_to_fen(Decimal("3.02E+9")) == 302_000_000_000
     assert yuan_to_fen(None) is None
+
+
+@given(st.integers(min_value=0, max_value=10**16))
+def test_fen_yuan_forms_agree(fen):
+    # the one definition in its three forms: Decimal yuan, display text, and SQL (the store's *_yuan)
+    yuan = fen_to_yuan(fen)
+    assert to_fen(yuan) == fen
+    assert Decimal(format_yuan(fen)) == yuan
+    sql = sqlite3.connect(":memory:").execute(f"SELECT {yuan_sql('x')} FROM (SELECT ? AS x)", (fen,)).fetchone()[0]
+    assert sql == format_yuan(fen)
+
+
+def test_to_fen_refuses_sub_fen():
+    assert to_fen(None) is None
+    assert to_fen("302000.5") == 30_200_050
+    with pytest.raises(ValueError, match="sub-fen"):
+        to_fen(Decimal("1.234"))

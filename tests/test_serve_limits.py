@@ -22,11 +22,11 @@ import httpx
 import pytest
 
 from gongkai.publish import UNPUBLISHED_TABLES, publish
-from gongkai.serve import ROOT, datasette_command, free_port, start, wait_ready
+from gongkai.serve import CONFIG_DIR, ROOT, datasette_command, free_port, start, wait_ready
 from search_index import update_index
 from tests.test_search_corpus import build_corpus
 
-_spec = importlib.util.spec_from_file_location("gongkai_guard", ROOT / "datasette" / "plugins" / "gongkai_guard.py")
+_spec = importlib.util.spec_from_file_location("gongkai_guard", CONFIG_DIR / "plugins" / "gongkai_guard.py")
 guard = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(guard)
 
@@ -214,18 +214,18 @@ def test_csp_allows_only_the_inline_scripts_datasette_ships(served):
 
 
 # -- the guard alone: streaming cut, CSV across chunk boundaries ----------------------------------------
-def _drive(app, path: str, query: bytes = b"") -> list[dict]:  # noqa: ANN001
+def _drive(app, path: str, query: bytes = b"") -> list[dict]:
     class _DS:
-        databases: dict = {}  # noqa: RUF012
-        static_mounts: list = []  # noqa: RUF012
+        databases: dict = {}
+        static_mounts: list = []
         plugins_dir = template_dir = None
 
     sent: list[dict] = []
 
-    async def send(message):  # noqa: ANN001, ANN202
+    async def send(message):
         sent.append(message)
 
-    async def receive():  # noqa: ANN202
+    async def receive():
         return {"type": "http.request", "body": b""}
 
     scope = {"type": "http", "path": path, "query_string": query, "client": ("10.0.0.1", 1), "headers": []}
@@ -236,7 +236,7 @@ def _drive(app, path: str, query: bytes = b"") -> list[dict]:  # noqa: ANN001
 def test_a_streamed_response_is_cut_at_the_cap_and_the_app_stopped():
     produced = []
 
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+    async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})
         for _ in range(100):
             produced.append(1)
@@ -254,7 +254,7 @@ def test_a_streamed_response_is_cut_at_the_cap_and_the_app_stopped():
 def test_csv_neutralized_across_chunk_boundaries():
     text = 'a,b\r\n"=1\r\n+2",-5\r\n＝x,"say ""hi"""\r\n土地,@y\r\n'.encode()
 
-    async def app(scope, receive, send):  # noqa: ANN001, ANN202
+    async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/csv")]})
         for i in range(len(text)):  # one byte at a time: splits records, quotes and UTF-8 sequences
             await send({"type": "http.response.body", "body": text[i:i + 1], "more_body": True})
@@ -337,7 +337,7 @@ def test_heaviest_queries_from_two_clients_keep_memory_and_light_latency_bounded
         t.join()
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)]
-    print(f"peak RSS {peak[0]:.0f} MB, light p95 {p95:.3f} s, {len(statuses)} heavy answers")  # noqa: T201
+    print(f"peak RSS {peak[0]:.0f} MB, light p95 {p95:.3f} s, {len(statuses)} heavy answers")
     assert peak[0] < 1024, f"server RSS peaked at {peak[0]:.0f} MB"
     # The bound is memory (the issue: 6.4 GB unguarded). Light pages must still answer: heavy
     # queries may hold the SQL threads for their 1.5 s limit, and a shared 2-core machine adds

@@ -34,7 +34,7 @@ def fixture_db(tmp_path, monkeypatch):
 
 
 
-def poison(db) -> None:  # noqa: ANN001
+def poison(db) -> None:
     """Write hostile strings into every text the site shows, and hostile ids, straight into the store."""
     conn = sqlite3.connect(db)
     h = " ".join(HOSTILE)
@@ -49,7 +49,7 @@ def poison(db) -> None:  # noqa: ANN001
     for old, new in (("proc-", "../../proc-"), ("mine-", "..\\mine-"), ("land-", "/etc/land-"), ("asset-", "．．／asset-")):
         for table in ("notices", "projects", "project_parties", "projects_procurement", "projects_mining",
                       "projects_land", "projects_state_asset"):
-            conn.execute(f"UPDATE {table} SET project_id = replace(project_id, ?, ?)", (old, new))  # noqa: S608
+            conn.execute(f"UPDATE {table} SET project_id = replace(project_id, ?, ?)", (old, new))
     conn.execute("UPDATE notices SET version_id = '../' || version_id, notice_id = '../' || notice_id")
     conn.execute("UPDATE notice_sources SET version_id = '../' || version_id")
     conn.execute("UPDATE parties SET party_id = '../../' || party_id")

@@ -1,12 +1,14 @@
 """Per spider: recorded responses (real samples where they exist, imitation-portal recordings
 otherwise) replayed through the callbacks → exactly the normalized items of the golden files.
 
-Regenerate with ``make golden-collect`` after a deliberate parser change, and read the diff.
+After a deliberate parser change, ``make golden-collect`` shows the diff of every expected file
+(and fails); ``make golden-collect ACCEPT=1`` writes them once the diff is reviewed.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 import scrapy
@@ -26,8 +28,12 @@ def test_golden(spider, case):
     body = replay.body_of(case, folder)
     if body is None:
         pytest.skip(f"{case['real']} is absent (../shared is not beside this checkout)")
-    expected = json.loads(replay.expected_path(spider, case).read_text(encoding="utf-8"))
-    assert json.loads(replay.dumps(replay.replay(spider, case, body))) == expected
+    path = replay.expected_path(spider, case)
+    actual = replay.dumps(replay.replay(spider, case, body))
+    if json.loads(actual) != json.loads(path.read_text(encoding="utf-8")):
+        changed = replay.changes({path.name: path.read_bytes()}, {path.name: actual.encode()})
+        pytest.fail(f"replay differs from the golden file (review, then `make golden-collect ACCEPT=1`):\n"
+                    f"{replay.diff(changed, max_lines=40)}", pytrace=False)
 
 
 @pytest.mark.parametrize("name", list(SPIDERS))
@@ -82,3 +88,36 @@ def test_real_samples_become_the_expected_notices():
                           .read_text(encoding="utf-8"))[0]["notice"]
     assert misfiled["notice_type"] == "result"
     assert "overridden by the title" in misfiled["flags"]["notice_type"][0]
+
+
+def test_regeneration_shows_the_diff_and_writes_only_when_accepted(tmp_path, monkeypatch, capsys):
+    golden = tmp_path / "collect"
+    shutil.copytree(replay.GOLDEN / "exchange", golden / "exchange")
+    monkeypatch.setattr(replay, "GOLDEN", golden)
+    path = golden / "exchange" / "detail-result.expected.json"
+    good = path.read_text(encoding="utf-8")
+    assert '"notice_type": "result"' in good
+    path.write_text(good.replace('"notice_type": "result"', '"notice_type": "award"'), encoding="utf-8")
+
+    assert replay.main([]) == 1  # unreviewed change: the diff, no write, a failing exit status
+    out = capsys.readouterr()
+    assert "--- golden/exchange/detail-result.expected.json" in out.out
+    diff_lines = out.out.splitlines()
+    assert any(line.startswith("-") and '"notice_type": "award"' in line for line in diff_lines)
+    assert any(line.startswith("+") and '"notice_type": "result"' in line for line in diff_lines)
+    assert "1 golden file(s) would change" in out.err
+    assert '"notice_type": "award"' in path.read_text(encoding="utf-8")
+
+    assert replay.main(["--accept"]) == 0
+    assert path.read_text(encoding="utf-8") == good
+    assert replay.main([]) == 0
+    assert "golden files unchanged" in capsys.readouterr().out
+
+
+def test_diff_summarizes_binary_files_and_cuts_long_diffs():
+    changed = replay.changes({"a.body": "旧".encode("gbk"), "b.json": b"".join(b"%d\n" % i for i in range(100))},
+                             {"a.body": "新".encode("gbk"), "b.json": b"x\n", "c.json": b"new\n"})
+    text = replay.diff(changed, max_lines=10)
+    assert "Binary or non-UTF-8 file a.body differs: 2 → 2 bytes" in text
+    assert "… 94 more diff lines" in text
+    assert "--- /dev/null\n+++ new/c.json\n" in text

@@ -75,9 +75,6 @@ class HeaderMap:
     problems: list[tuple[str, str]]  # (header, reason)
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (header, why): known labels not kept
 
-    def by_header(self) -> dict[str, Column]:
-        return {c.header: c for c in self.columns}
-
 
 def _index(kind: Kind) -> dict[str, tuple[str, str | None]]:
     """match key of a name or label → (field, unit declared by that name)."""

@@ -8,7 +8,6 @@ shows it) so that every problem can be reported where the submitter will find it
 from __future__ import annotations
 
 import csv
-import io
 import math
 import os
 import stat
@@ -191,8 +190,8 @@ def _sheet_parser(source: Any, wb: Any, shared_strings: list[Any]) -> Any:
                 cell["value"] = BadCell(repr(value), "not a finite number")
             return cell
 
-    return Parser(source, shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,  # noqa: SLF001
-                  timedelta_formats=wb._timedelta_formats)  # noqa: SLF001
+    return Parser(source, shared_strings, data_only=True, epoch=wb.epoch, date_formats=wb._date_formats,
+                  timedelta_formats=wb._timedelta_formats)
 
 
 # openpyxl warns (on stderr) about a date cell out of range; the reader reports it as a row error instead
@@ -210,8 +209,8 @@ def _xlsx(path: Path) -> Table:
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
         ws = wb.worksheets[0]
-        source = ws._get_source()  # noqa: SLF001 - the sheet's XML, streamed
-        cells = _sheet_parser(source, wb, ws._shared_strings).parse()  # noqa: SLF001
+        source = ws._get_source()
+        cells = _sheet_parser(source, wb, ws._shared_strings).parse()
     except Exception as exc:  # openpyxl raises many types for a broken file
         raise ReadError(f"{path.name}: not a readable XLSX file ({exc})") from exc
 
@@ -316,7 +315,7 @@ def _jsonl(path: Path) -> Table:
     with path.open("rb") as fh:
         for n, line in enumerate(fh, start=1):
             if n == 1:
-                line = line.removeprefix(_BOM)  # noqa: PLW2901
+                line = line.removeprefix(_BOM)
             if not line.strip():
                 continue
             try:
@@ -335,12 +334,3 @@ def _jsonl(path: Path) -> Table:
                     yield n, orjson.loads(record)
 
     return Table(list(headers), rows())
-
-
-def csv_text(headers: list[str], rows: list[list[str]]) -> str:
-    """A CSV document (used by templates and tests)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(headers)
-    w.writerows(rows)
-    return buf.getvalue()

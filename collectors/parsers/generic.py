@@ -243,9 +243,10 @@ class Reader:
         if key in _IGNORED:
             return
         last = context.split(" ¦ ")[-1]
-        if _column_role(label) in (("name", None), ("uscc", None)) and field_of(self.kind, label) is None and \
+        column = _column_role(label)
+        if column in (("name", None), ("uscc", None)) and field_of(self.kind, label) is None and \
                 re.search(r"中标|成交", last) and not re.search(r"候选|投标", last):
-            if _column_role(label)[0] == "name":
+            if column == ("name", None):
                 self.pairs.append(("中标（成交）供应商名称", value))
             else:
                 self.pairs.append(("中标供应商统一社会信用代码", value))
@@ -257,10 +258,10 @@ class Reader:
         spec = specs_for(self.kind)[found[0]]
         if spec.value.value not in ("text", "names", "moneys"):  # lists (A；B；C) keep their separators
             # a typed value ends at the first clause separator (工期：660日历天，计划开工日期…)
-            head = _CLAUSE.split(value, maxsplit=1)
-            if len(head) == 2 and head[0].strip():
-                rest = head[1]
-                value = head[0].strip()
+            parts = _CLAUSE.split(value, maxsplit=1)
+            if len(parts) == 2 and parts[0].strip():
+                rest = parts[1]
+                value = parts[0].strip()
                 for more in _INLINE_PAIR.finditer(rest):
                     self.add_pair(more.group("label"), more.group("value"), context)
             if spec.value.value in ("date", "datetime") and (m := _DATE_IN.search(value)):
@@ -286,15 +287,15 @@ class Reader:
                     self.add_pair(pm.group("label"), pm.group("value"), context)
                 else:
                     context = f"{context} ¦ {head}"
-            for i, m in enumerate(matches):
+            for i, match in enumerate(matches):
                 end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-                value = text[m.end():end].strip()
-                if m.start() > 0 and text[m.start() - 1] in "(（":
+                value = text[match.end():end].strip()
+                if match.start() > 0 and text[match.start() - 1] in "(（":
                     value = re.split(r"[)）]", value, maxsplit=1)[0]  # (项目编号:XCSD-2026-A-535)中标公告
                 if not value and i + 1 == len(matches) and next_text and not _PAIR.match(next_text):
-                    self.add_pair(m.group("label"), next_text, context)
+                    self.add_pair(match.group("label"), next_text, context)
                     return True
-                self.add_pair(m.group("label"), value, context)
+                self.add_pair(match.group("label"), value, context)
             return False
         m = _PAIR.match(text)
         if m:
@@ -455,21 +456,21 @@ class Reader:
                 continue
             seen.append(name)
             party = _Party(name, lot, winner=self._is_winner("", context) and "候选" not in rows[name_row][0])
-            for r, (role, unit) in labels.items():
+            for r, (role_of_row, unit) in labels.items():
                 value = rows[r][col] if col < len(rows[r]) else ""
                 # a sub-label column (项目负责人 | 姓名 | …) exists only where values start after it
                 sub = rows[r][1] if first_value > 1 and len(rows[r]) > 1 and rows[r][1] != rows[r][0] else ""
                 if not value or value == rows[r][0] or (sub and col < first_value):
                     continue
-                if role == "amount" and not party.amount:
+                if role_of_row == "amount" and not party.amount:
                     party.amount = f"{value}{unit}" if unit and not re.search(r"[元%]", value) else value
-                elif role == "uscc" and not party.uscc:
+                elif role_of_row == "uscc" and not party.uscc:
                     party.uscc = value
-                elif role == "rank" and party.rank is None:
+                elif role_of_row == "rank" and party.rank is None:
                     party.rank = _rank(value)
-                elif role == "pm" and not party.project_manager and sub in ("", "姓名"):
+                elif role_of_row == "pm" and not party.project_manager and sub in ("", "姓名"):
                     party.project_manager = value
-                elif role == "duration" and not party.duration:
+                elif role_of_row == "duration" and not party.duration:
                     party.duration = value
             if party.rank is None:
                 party.rank = len(seen) if not re.search(r"不分先后", context) else None
@@ -574,7 +575,7 @@ def to_extracted(reader: Reader) -> Extracted:
             out.unknown.setdefault(label, value)
         elif found[0] not in out.cells:
             out.cells[found[0]] = Cell(value, found[1])
-    flat = {k: out.cells.pop(k) for k in ("lot", "winner", "winner_uscc", "award_amount", "candidates",
+    flat: dict[str, Cell] = {k: out.cells.pop(k) for k in ("lot", "winner", "winner_uscc", "award_amount", "candidates",
                                           "candidate_prices") if k in out.cells}
     if not reader.parties and any(re.search(r"[；;]", str(c.value)) for k, c in flat.items() if k != "candidate_prices"):
         # printed lists (中标供应商：A；B, 中标候选人：A；B；C …): the assembler splits them in parallel
@@ -582,7 +583,7 @@ def to_extracted(reader: Reader) -> Extracted:
     elif flat.get("winner") and _looks_like_name(str(flat["winner"].value)):
         amount = flat.get("award_amount")
         text = str(amount.value) if amount else None
-        if text and amount.unit and not re.search(r"[元%]", text):
+        if amount and text and amount.unit and not re.search(r"[元%]", text):
             text = f"{text}{amount.unit}"
         reader.parties.append(_Party(str(flat["winner"].value), str(flat["lot"].value) if "lot" in flat else None,
                                      str(flat["winner_uscc"].value) if "winner_uscc" in flat else None, text))

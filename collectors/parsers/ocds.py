@@ -396,7 +396,7 @@ def to_notice(release: dict, location: str) -> Extracted:
                 theirs = [c for c in signed if c.get("awardID") == award.get("id")
                           and sname in {rd.name(rd.org(x)) for x in _as_list(c.get("suppliers"))}]
                 values = [rd.amount(c.get("value"), f"contracts[{contracts.index(c)}].value") for c in theirs]
-                own = sum(values, Decimal(0)) if theirs and None not in values else None
+                own = sum((v for v in values if v is not None), Decimal(0)) if theirs and None not in values else None
             people.append({"name": sname, "uscc": rd.uscc(s), "amount": None if own is None else str(own)})
             winner_names.add(sname)
         if len(suppliers) > 1 and amount is not None:
@@ -408,10 +408,10 @@ def to_notice(release: dict, location: str) -> Extracted:
     # tenderers (bidders) that did not win: unranked candidates with their bid when known
     bid_of: dict[str, Decimal] = {}
     for k, bid in enumerate(_as_list(bids.get("details"))):
-        value = rd.amount(bid.get("value"), f"bids.details[{k}].value")
+        bid_value = rd.amount(bid.get("value"), f"bids.details[{k}].value")
         for t in _as_list(bid.get("tenderers")):
-            if (tname := rd.name(rd.org(t))) and value is not None:
-                bid_of[tname] = value
+            if (tname := rd.name(rd.org(t))) and bid_value is not None:
+                bid_of[tname] = bid_value
     tenderers = [rd.org(t) for t in _as_list(tender.get("tenderers"))]
     for t in tenderers:
         rd.met(t, "tenderer")
@@ -427,25 +427,25 @@ def to_notice(release: dict, location: str) -> Extracted:
 
     # -- contracts ---------------------------------------------------------------------------------------
     total: Decimal | None = None
-    dates = []
+    dates: list[str] = []
     for i, c in enumerate(contracts):
         where = f"contracts[{i}]"
         cstatus = _str(c.get("status")) or "-"
-        value = rd.amount(c.get("value"), f"{where}.value")
+        contract_value = rd.amount(c.get("value"), f"{where}.value")
         line = f"{where} {_str(c.get('id')) or '-'} ({cstatus}"
-        if _str(c.get("dateSigned")):
-            line += f", signed {_str(c['dateSigned'])}"
+        if signed_at := _str(c.get("dateSigned")):
+            line += f", signed {signed_at}"
             if c in signed:
-                dates.append(_str(c["dateSigned"]))
-        line += f"): {value if value is not None else '-'} {rd.currency or ''}".rstrip()
+                dates.append(signed_at)
+        line += f"): {contract_value if contract_value is not None else '-'} {rd.currency or ''}".rstrip()
         if _str(c.get("extendsContractID")):
             line += f", extends {_str(c['extendsContractID'])}"
         body.append(line)
         for amendment in [*_as_list(c.get("amendment")), *_as_list(c.get("amendments"))]:
             body.append(f"{where} amendment {_str(amendment.get('date')) or ''}: "
                         f"{_first(_text(amendment, 'rationale'), _text(amendment, 'description'), '')}".rstrip())
-        if c in signed and value is not None:
-            total = value if total is None else total + value
+        if c in signed and contract_value is not None:
+            total = contract_value if total is None else total + contract_value
     if total is not None:
         cells["contract_amount"] = rd.cell(total)
     if dates:

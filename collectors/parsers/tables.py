@@ -472,7 +472,7 @@ def region_in(text: str, province: str) -> str | None:
 
 
 def _from_xls(data: bytes, name: str) -> list[Extracted | Refused]:
-    import xlrd  # noqa: PLC0415 - only .xls files need it
+    import xlrd
 
     try:
         book = xlrd.open_workbook(file_contents=data)

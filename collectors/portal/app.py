@@ -580,7 +580,7 @@ class Portal:
     base = ""
 
     @web.middleware
-    async def remember_base(self, request: web.Request, handler) -> web.StreamResponse:  # noqa: ANN001
+    async def remember_base(self, request: web.Request, handler) -> web.StreamResponse:
         self.base = f"{request.scheme}://{request.host}"
         return await handler(request)
 
@@ -615,7 +615,7 @@ def make_app(*, seed: int | None = None, projects: int = 16, faults: bool = True
     return Portal(catalog, result_cap=result_cap, stall=stall).app()
 
 
-def serve(port: int = 8790, host: str = "127.0.0.1", *, ready=None, **kwargs: Any) -> None:  # noqa: ANN001
+def serve(port: int = 8790, host: str = "127.0.0.1", *, ready=None, **kwargs: Any) -> None:
     """Serve until interrupted; ``ready(port)`` is called once listening (port 0 = a free port)."""
 
     async def main() -> None:
@@ -623,7 +623,7 @@ def serve(port: int = 8790, host: str = "127.0.0.1", *, ready=None, **kwargs: An
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
-        bound = site._server.sockets[0].getsockname()[1]  # noqa: SLF001 - aiohttp exposes no public accessor
+        bound = site._server.sockets[0].getsockname()[1]
         if ready:
             ready(bound)
         try:

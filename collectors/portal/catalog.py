@@ -50,8 +50,8 @@ from gongkai.generate import (
     state_asset_project,
     tender_project,
 )
-from models.codelists import Kind
-from models.normalize import lookup_region
+from models.codelists import GGZY_CLASSIFY, Kind
+from models.normalize import format_yuan, lookup_region
 
 # Faults a copy can carry, and what the crawl must make of them.
 FATAL = {
@@ -68,7 +68,6 @@ FATAL = {
     "rate_limited": "rate-limited (HTTP 429)",  # 429 with Retry-After: 1 on every try
     "oversize": "size limit",  # a chunked body without Content-Length that never ends
 }
-RECOVERED = {"retry_after", "block_once", "slow", "gbk", "misfiled", "mislabelled_gbk"}
 # platform → faults added by build_catalog(adversarial=True), after the ordinary ones
 ADVERSARIAL = {
     # mislabelled_gbk: GBK bytes served as "charset=utf-8" (read as GB18030, no error row)
@@ -90,7 +89,7 @@ GGZY_STAGES: dict[Kind, dict[str, tuple[str, str]]] = {
     Kind.state_asset: {"announcement": ("0501", "挂牌披露"), "correction": ("0501", "挂牌披露"),
                        "termination": ("0501", "挂牌披露"), "result": ("0502", "交易结果")},
 }
-CLASSIFY = {Kind.tender: "01", Kind.procurement: "02", Kind.land: "03", Kind.mining: "04", Kind.state_asset: "05"}
+CLASSIFY = {kind: code for code, kind in GGZY_CLASSIFY.items()}  # kind → DEAL_CLASSIFY code
 
 # ccgp channel per notice type (source-formats.md §2 channel URLs)
 CCGP_CHANNEL = {"announcement": "gkzb", "correction": "gzgg", "result": "zbgg", "termination": "fblbgg"}
@@ -163,7 +162,7 @@ def _region(code: str) -> str:
     return lookup_region(code).value.full_name
 
 
-def _notices(projects: list[Project], kind: Kind, start: int, publisher_of) -> Iterator[Notice]:  # noqa: ANN001
+def _notices(projects: list[Project], kind: Kind, start: int, publisher_of) -> Iterator[Notice]:
     i = start
     for project in projects:
         for row in project.rows:
@@ -193,7 +192,7 @@ def build_catalog(seed: int = DEFAULT_SEED, projects: int = 16, *, faults: bool 
     rng = world.rng
     n = max(4, projects)
 
-    def make(kind: str, build, pick) -> list[Project]:  # noqa: ANN001
+    def make(kind: str, build, pick) -> list[Project]:
         fates = _fates(rng, n)
         return [build(f"{kind}-{i:03d}", pick(i), fates[i]) for i in range(n)]
 
@@ -361,7 +360,7 @@ def expected(catalog: Catalog, platforms: set[str] | None = None) -> Expected:
 
 def money_text(value: Fen, style: int) -> str:
     """An amount as platforms print it (all exact): 元, 万元 with six places, or ￥… 万元（人民币）."""
-    yuan = f"{value.n // 100}.{value.n % 100:02d}"
+    yuan = format_yuan(value.n)
     if style % 3 == 0:
         return f"{yuan}元"
     wan = f"{value.n // 1_000_000}.{value.n % 1_000_000:06d}"

@@ -50,18 +50,18 @@ def _fts(q: str) -> str:
 
 
 @hookimpl(trylast=True)
-def prepare_connection(conn):  # noqa: ANN001, ANN201 - pluggy hook
+def prepare_connection(conn):
     conn.create_function("escape_fts", 1, _fts, deterministic=True)
     conn.create_function("gongkai_fts", 1, _fts, deterministic=True)
 
 
-def _index_dir(datasette) -> Path | None:  # noqa: ANN001
+def _index_dir(datasette) -> Path | None:
     config = datasette.plugin_config("gongkai-search") or {}
     value = os.environ.get("GONGKAI_INDEX") or config.get("index_dir")
     return Path(value) if value else None
 
 
-def _get_engine(datasette):  # noqa: ANN001, ANN202
+def _get_engine(datasette):
     global _engine
     with _engine_lock:
         if _engine is None:
@@ -72,18 +72,18 @@ def _get_engine(datasette):  # noqa: ANN001, ANN202
         return _engine
 
 
-def _origin(request) -> str:  # noqa: ANN001
+def _origin(request) -> str:
     return f"{request.scheme}://{request.host}"
 
 
-async def _run(datasette, request):  # noqa: ANN001, ANN202
+async def _run(datasette, request):
     args = parse_qs(request.query_string, keep_blank_values=True)
     req = parse_request(args)
     engine = _get_engine(datasette)
     return req, await asyncio.to_thread(engine.search, req)
 
 
-async def search_json(datasette, request):  # noqa: ANN001, ANN201
+async def search_json(datasette, request):
     try:
         req, res = await _run(datasette, request)
     except QueryError as exc:
@@ -93,7 +93,7 @@ async def search_json(datasette, request):  # noqa: ANN001, ANN201
     return Response.json(result_json(res, req), headers={"Access-Control-Allow-Origin": "*"})
 
 
-async def search_atom(datasette, request):  # noqa: ANN001, ANN201
+async def search_atom(datasette, request):
     args = parse_qs(request.query_string, keep_blank_values=True)
     args["sort"] = ["date"]  # a feed is newest first
     args["page"], args["size"] = ["1"], ["50"]
@@ -107,7 +107,7 @@ async def search_atom(datasette, request):  # noqa: ANN001, ANN201
     return Response(atom_feed(res, req, _origin(request)), content_type="application/atom+xml; charset=utf-8")
 
 
-async def search_html(datasette, request):  # noqa: ANN001, ANN201
+async def search_html(datasette, request):
     args = parse_qs(request.query_string, keep_blank_values=True)
     q = (args.get("q") or [""])[0]
     context = {"q": q, "args": args, "error": None, "result": None, "req": None, "to_html": to_html,
@@ -128,7 +128,7 @@ async def search_html(datasette, request):  # noqa: ANN001, ANN201
 
 
 @hookimpl
-def register_routes():  # noqa: ANN201
+def register_routes():
     return [
         (r"^/-/search$", search_html),
         (r"^/-/search\.json$", search_json),

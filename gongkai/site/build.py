@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gongkai import resources
 from gongkai.procs import exclusive
 from gongkai.site import downloads as dl
 from gongkai.site import jobs as jobmod
@@ -34,7 +35,6 @@ from models.codelists import Kind
 
 FORMAT = "1"  # bump when the URL design or the state layout changes
 PACKAGE = Path(__file__).resolve().parent
-ROOT = PACKAGE.parent.parent
 
 
 @dataclass
@@ -58,10 +58,11 @@ class BuildReport:
 def fingerprint(site_url: str) -> str:
     """Hash of everything that shapes the output besides the data."""
     h = hashlib.sha256(f"{FORMAT}\x00{site_url}".encode())
-    files = sorted([*PACKAGE.rglob("*.py"), *(ROOT / "templates").rglob("*"), *(ROOT / "gongkai/locale").rglob("*.po")])
-    for p in files:
-        if p.is_file():
-            h.update(str(p.relative_to(ROOT)).encode() + b"\x00" + p.read_bytes())
+    for name, base, pattern in (("site", PACKAGE, "*.py"), ("templates", resources.templates_dir(), "*"),
+                                ("locale", resources.locale_dir(), "*.po")):
+        for p in sorted(base.rglob(pattern)):
+            if p.is_file():
+                h.update(f"{name}/{p.relative_to(base).as_posix()}".encode() + b"\x00" + p.read_bytes())
     return h.hexdigest()
 
 
@@ -330,7 +331,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
     extra = Writer(out, known)
     write_robots(extra, site_url)
     write_sitemaps(state, extra, site_url)
-    for asset in sorted((ROOT / "templates" / "static").iterdir()):
+    for asset in sorted(resources.static_dir().iterdir()):
         extra.write(f"static/{asset.name}", asset.read_bytes())
     state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?) ON CONFLICT (path) DO UPDATE SET"
                       " sha256 = excluded.sha256, size = excluded.size", extra.written)

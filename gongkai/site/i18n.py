@@ -14,14 +14,15 @@ from __future__ import annotations
 import gettext
 from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+from gongkai import resources
+from models.codelists import kind_label as kind_label  # re-exported: the site's label of a kind
+from models.codelists import notice_type_label as notice_type_label
+from models.kinds import LOT_SUMMARY
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
@@ -50,13 +51,8 @@ ROLE_LABELS = {
     "land_user": N_("土地使用权人"),
     "grantor": N_("出让人"),
 }
-# Summary columns of projects_<kind> that are not area fields (see gongkai.schema.area_columns).
-EXTRA_COLUMN_LABELS = {
-    "lot_count": N_("标段（包）数"),
-    "winners": N_("中标（成交）人"),
-    "award_total_fen": N_("中标（成交）金额合计"),
-    "candidate_count": N_("候选人数"),
-}
+# Summary columns of projects_<kind> that are not area fields: their labels are msgids.
+EXTRA_COLUMN_LABELS = {c.column: c.label for c in LOT_SUMMARY}
 
 
 @cache
@@ -64,7 +60,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The gettext translations of ``lang`` (zh: the identity)."""
     if lang == "zh":
         return gettext.NullTranslations()
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    po = resources.locale_dir() / lang / "LC_MESSAGES" / "messages.po"
     with po.open("rb") as fh:
         catalog = read_po(fh, locale=lang)
     buf = BytesIO()
@@ -75,22 +71,6 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def gettext_for(lang: str):  # noqa: ANN201 - a gettext callable
     return translations(lang).gettext
-
-
-def kind_label(kind: str, lang: str) -> str:
-    try:
-        zh, en = KIND_LABELS[Kind(kind)]
-    except ValueError:
-        return kind
-    return en if lang == "en" else zh
-
-
-def notice_type_label(ntype: str, lang: str) -> str:
-    try:
-        zh, en = NOTICE_TYPE_LABELS[NoticeType(ntype)]
-    except ValueError:
-        return ntype
-    return en if lang == "en" else zh
 
 
 def status_label(status: str, lang: str) -> str:

@@ -15,9 +15,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from gongkai.site.i18n import LOCALE_DIR
+from gongkai import resources
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+SITE_CODE = Path(__file__).resolve().parent  # gongkai/site: the N_() marks in Python
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 
 
@@ -25,9 +25,9 @@ def extract() -> dict[str, list[str]]:
     """Message id → where it is used (file:line)."""
     found: dict[str, list[str]] = {}
     sources = [
-        (ROOT / "templates", [("**.html", "jinja2")],
+        (resources.templates_dir(), [("**.html", "jinja2")],
          {"**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"}}),
-        (ROOT / "gongkai" / "site", [("**.py", "python")], {}),
+        (SITE_CODE, [("**.py", "python")], {}),
     ]
     for base, method_map, options in sources:
         for filename, lineno, message, _comments, _ctx in extract_from_dir(
@@ -36,11 +36,17 @@ def extract() -> dict[str, list[str]]:
             for mid in ids:
                 if mid:
                     found.setdefault(mid, []).append(f"{base.name}/{filename}:{lineno}")
+    # labels declared once on the models and translated where they are shown (lot summaries)
+    from models.kinds import LOT_SUMMARY
+
+    line = {c.column: n for n, c in enumerate(LOT_SUMMARY, start=1)}
+    for column in LOT_SUMMARY:
+        found.setdefault(column.label, []).append(f"models/kinds.py(LOT_SUMMARY):{line[column.column]}")
     return found
 
 
 def po_path(lang: str = "en") -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    return resources.locale_dir() / lang / "LC_MESSAGES" / "messages.po"
 
 
 def update(lang: str = "en") -> tuple[int, int]:

@@ -69,10 +69,6 @@ def home() -> str:
     return "index.html"
 
 
-def kind_head(kind: str) -> str:
-    return f"{slug(kind)}/index.html"
-
-
 def project(pid: str) -> str:
     return f"project/{slug(pid)}.html"
 

@@ -1,4 +1,8 @@
-"""Reading the store for the site: a read-only connection and the queries each page needs.
+"""Reading the store for the site: a read-only connection and the shared page queries.
+
+Here are the queries of a notice, a project, a party and the statistics; a few small lookups
+stay beside their page (``pages/``, ``jobs.py``), the feeds query their rows (``feeds.py``), the
+downloads copy the database (``downloads.py``), and the build's change marks are in ``build.py``.
 
 The store is the input and is never written: the connection is opened with ``mode=ro``.
 Rows become plain dicts (cheap to build in worker processes, never pickled across).
@@ -14,6 +18,7 @@ import orjson
 
 from gongkai.schema import area_columns, project_table
 from models.codelists import Kind
+from models.kinds import awarded_amount_column
 
 NOTICE_COLS = (
     "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",
@@ -197,12 +202,9 @@ def counts(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> di
 def stats(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> dict[str, Any]:
     """Aggregates for the statistics page (current notice versions; amounts from compiled projects)."""
     q = conn.execute
-    award_cols = {
-        Kind.land: "price_fen", Kind.mining: "deal_price_fen", Kind.procurement: "award_total_fen",
-        Kind.state_asset: "deal_price_fen", Kind.tender: "award_total_fen",
-    }
     amounts = []
-    for kind, col in award_cols.items():
+    for kind in Kind:
+        col = awarded_amount_column(kind)
         # totals in yuan only: amounts in another currency (k.currency) are never added to them
         yuan_only = " WHERE k.currency IS NULL" if any(c == "currency" for c, _t, _s in area_columns(kind)) else ""
         for year, n, total in q(f"SELECT p.first_year, count({col}), sum({col}) FROM projects p"  # noqa: S608

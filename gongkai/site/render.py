@@ -10,10 +10,8 @@ from typing import Any
 import jinja2
 import orjson
 
+from gongkai import resources
 from gongkai.site import i18n, paths, text
-
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"
-STATIC = ("static/site.css",)
 
 
 def _tojson(value: Any) -> jinja2.utils.markupsafe.Markup:
@@ -31,9 +29,9 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def make_env(lang: str, templates: Path = TEMPLATES) -> jinja2.Environment:
+def make_env(lang: str, templates: Path | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(templates or resources.templates_dir()),
         # Collected text is untrusted: escape everything, in files and in strings (bandit B701).
         autoescape=jinja2.select_autoescape(default_for_string=True, default=True),
         extensions=["jinja2.ext.i18n"],
@@ -73,7 +71,7 @@ def _label(fn: Callable[[str, str], str], lang: str, value: Any) -> str:
 class Renderer:
     """Renders a page in one language: the links in it are relative to the page's own path."""
 
-    def __init__(self, templates: Path = TEMPLATES) -> None:
+    def __init__(self, templates: Path | None = None) -> None:
         self.envs = {lang: make_env(lang, templates) for lang in i18n.LANGS}
 
     def render(self, template: str, rel: str, lang: str, feeds: list[tuple[str, str, str]] | None = None,

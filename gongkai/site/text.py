@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
+from models.normalize.amounts import fen_to_yuan
 from models.normalize.text import strip_invisible
 
 _WAN = Decimal(10_000)
@@ -44,10 +45,6 @@ def _group(d: Decimal, places: int | None = None) -> str:
     return f"{d:,f}"
 
 
-def yuan_from_fen(fen: int) -> Decimal:
-    return Decimal(int(fen)).scaleb(-2)
-
-
 def money(value: Any, lang: str = "zh", *, fen: bool = False, currency: str | None = None) -> str:
     """``302000000000`` fen (or ``"3020000000"`` yuan) → ``3,020,000,000.00 元（302,000 万元）``.
 
@@ -56,7 +53,7 @@ def money(value: Any, lang: str = "zh", *, fen: bool = False, currency: str | No
     if value is None or value == "":
         return ""
     try:
-        yuan = yuan_from_fen(int(value)) if fen else Decimal(str(value))
+        yuan = fen_to_yuan(int(value)) if fen else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
         return clean(value)
     if not yuan.is_finite():

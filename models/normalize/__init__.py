@@ -5,7 +5,7 @@ Every ``parse_*``/``lookup_*``/``normalize_*`` function returns a :class:`Parsed
 §8 (identifiers) and §9 (formats) for the real-world inputs each one handles.
 """
 
-from models.normalize.amounts import format_yuan, parse_amount, yuan_to_fen
+from models.normalize.amounts import fen_to_yuan, format_yuan, parse_amount, to_fen, yuan_sql, yuan_to_fen
 from models.normalize.areas import parse_area
 from models.normalize.base import Parsed
 from models.normalize.dates import CST, parse_date, parse_datetime
@@ -31,6 +31,7 @@ __all__ = [
     "chinese_numeral_to_int",
     "clean_line",
     "clean_text",
+    "fen_to_yuan",
     "fold_width",
     "format_yuan",
     "is_placeholder",
@@ -49,6 +50,8 @@ __all__ = [
     "parse_term_years",
     "provinces",
     "region_by_code",
+    "to_fen",
     "uscc_check_char",
+    "yuan_sql",
     "yuan_to_fen",
 ]

@@ -145,7 +145,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
         return fail(f"negative amount: {short(s)!r}")
 
     flags = []
-    cn_values = {v for mm in _CN_AMOUNT_RE.finditer(s) if (v := _cn_amount(mm)) is not None}
+    cn_values = {cn for mm in _CN_AMOUNT_RE.finditer(s) if (cn := _cn_amount(mm)) is not None}
     arabic: list[tuple[Decimal, str | None]] = []
     ignored = False
     for mm in _ARABIC_RE.finditer(s):
@@ -247,6 +247,9 @@ def parse_amount(text: str | None, unit: str | None = None) -> Parsed[Decimal]:
     return _parse_cached(text, unit if unit is None or isinstance(unit, str) else as_text(unit))
 
 
+# -- fen ↔ yuan: the one definition. The store keeps money as integer fen (``*_fen``); every
+# -- writer converts with to_fen/yuan_to_fen and every reader with fen_to_yuan/format_yuan/yuan_sql.
+
 def yuan_to_fen(d: Decimal | None) -> int | None:
     """Exact integer fen for a yuan amount; None if it has sub-fen precision (or is None)."""
     if d is None or not isinstance(d, Decimal) or not d.is_finite():
@@ -262,3 +265,28 @@ def format_yuan(fen: int) -> str:
     sign = "-" if fen < 0 else ""
     q, r = divmod(abs(fen), 100)
     return f"{sign}{q}.{r:02d}"
+
+
+def to_fen(value: object) -> int | None:
+    """Exact fen of a validated yuan amount (``Decimal``, int or its text); None for None.
+
+    Raises ValueError on sub-fen precision: a value the models accepted never has it."""
+    if value is None:
+        return None
+    fen = yuan_to_fen(Decimal(str(value)))
+    if fen is None:
+        raise ValueError(f"{value} has sub-fen precision")
+    return fen
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    """Fen as exact yuan: ``302000000000`` → ``Decimal("3020000000.00")``."""
+    return Decimal(int(fen)).scaleb(-2)
+
+
+def yuan_sql(column: str) -> str:
+    """The SQL form of :func:`format_yuan` for a ``*_fen`` column (the store's generated ``*_yuan``).
+
+    It agrees with format_yuan for every amount the models accept (they are never negative:
+    SQLite's ``/`` and ``%`` truncate towards zero, so a negative would print wrongly)."""
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE printf('%d.%02d', {column} / 100, {column} % 100) END"

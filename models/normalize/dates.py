@@ -171,5 +171,5 @@ def parse_date(text: str | datetime | date | int | None) -> Parsed[date]:
     """The calendar date (in +08:00) of anything ``parse_datetime`` accepts; same flags."""
     p = parse_datetime(text)
     if p.value is None:
-        return p  # type: ignore[return-value]
+        return p
     return Parsed(p.value.date(), None, p.flags)

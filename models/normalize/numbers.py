@@ -212,7 +212,7 @@ def parse_int(text: str | None) -> Parsed[int]:
     """A whole number (``１２``, ``1,200``, ``十二``); a fractional value is an error."""
     p = parse_decimal(text)
     if p.value is None:
-        return p  # type: ignore[return-value]
+        return p
     if p.value != p.value.to_integral_value():
         return fail(f"not a whole number: {p.value}")
     return Parsed(int(p.value), None, p.flags)

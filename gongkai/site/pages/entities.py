@@ -87,8 +87,3 @@ def render_regions_index(ctx: Ctx) -> None:
 def party_ids(ctx: Ctx) -> list[str]:
     return [r[0] for r in ctx.state.execute("SELECT DISTINCT substr(list_key, 7) FROM items"
                                             " WHERE list_key > 'party:' AND list_key < 'party;' ORDER BY 1")]
-
-
-def region_codes(ctx: Ctx) -> list[str]:
-    return [r[0] for r in ctx.state.execute("SELECT DISTINCT substr(list_key, 8) FROM items"
-                                            " WHERE list_key > 'region:' AND list_key < 'region;' ORDER BY 1")]
