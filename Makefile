@@ -18,13 +18,13 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,demo,scrapyd]'
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv and install the project with its development tools
+setup: $(STAMP) ## create .venv and install the project with its development tools and the demo and scrapyd extras
 
 demo: $(STAMP) ## the whole pipeline on the embedded demo data: submit, crawl, build, index, publish, serve (SERVE=0: unattended)
-	$(BIN)/python -m gongkai.demo --db $(DEMO_DB) --serve $(SERVE)
+	$(BIN)/python -m demo --db $(DEMO_DB) --serve $(SERVE)
 
 submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [REGION=440606] [DRY_RUN=1]
 	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [REGION=…] [DRY_RUN=1]' >&2; exit 2; }
@@ -51,7 +51,7 @@ fix: $(STAMP) ## let ruff fix what it can
 	$(BIN)/ruff check --fix .
 
 bench: $(STAMP) ## benchmarks, printed as ratios to baselines measured in the same run
-	$(BIN)/python -m gongkai.bench
+	$(BIN)/python -m bench
 
 clean: ## remove generated state (database, site, demo files)
 	rm -rf var site bench-results
@@ -66,7 +66,7 @@ portal: $(STAMP) ## serve the imitation portal of every source family on 127.0.0
 	$(BIN)/gongkai portal --port $(PORT)
 
 golden-collect: $(STAMP) ## re-record the spiders' golden responses and replay them: prints the diff, fails on a change; ACCEPT=1 writes it
-	$(BIN)/python -m collectors.replay --record $(if $(ACCEPT),--accept)
+	$(BIN)/python -m demo.replay --record $(if $(ACCEPT),--accept)
 
 scrapyd-deploy: $(STAMP) ## deploy the spiders to the Scrapyd target of scrapy.cfg (TARGET=local)
 	$(BIN)/python -m collectors.deploy $(or $(TARGET),local)

@@ -56,6 +56,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--project", default="gongkai")
     parser.add_argument("--version")
     args = parser.parse_args(argv)
+    if not Path(sys.executable).with_name("scrapyd-deploy").exists():
+        sys.exit("scrapyd-deploy is not installed in this environment: pip install 'gongkai[scrapyd]'")
     done = deploy(args.target, url=args.url, project=args.project, version=args.version)
     sys.stdout.write(done.stdout)
     sys.stderr.write(done.stderr)

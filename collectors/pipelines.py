@@ -36,7 +36,7 @@ from scrapy.crawler import Crawler
 
 from collectors import state
 from collectors.items import ErrorItem, NoticeItem
-from gongkai.store import Store, StoreBusy, prepare
+from store.db import Store, StoreBusy, prepare
 
 logger = logging.getLogger(__name__)
 

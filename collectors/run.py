@@ -124,7 +124,7 @@ def crawl(names: list[str], db: Path, *, base_url: str | None = None, overrides:
     """Run the named spiders (all when empty) concurrently in this process; one reactor per process."""
     from scrapy.crawler import CrawlerProcess
 
-    from gongkai.store import Store, StoreError
+    from store.db import Store, StoreError
 
     classes = spider_classes()
     unknown = [n for n in names if n not in classes]

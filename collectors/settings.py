@@ -5,13 +5,13 @@ defaults crawl slowly and identify themselves. Tests, the demo and the benchmark
 the local imitation portal on 127.0.0.1 and raise concurrency there through settings
 overrides (``collectors.run.LOCAL_OVERRIDES``), never here.
 
-The database comes from ``GONGKAI_DB`` (the same variable as the CLI, gongkai/config.py),
+The database comes from ``GONGKAI_DB`` (the same variable as the CLI, store/config.py),
 or from the spider argument ``db`` (Scrapyd: ``curl …/schedule.json -d db=/path/x.db``).
 """
 
 from __future__ import annotations
 
-from gongkai.config import settings as gongkai_settings
+from store.config import settings as gongkai_settings
 
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["collectors.spiders"]

@@ -3,7 +3,7 @@
 A re-crawl fetches every list page again (that is how new and changed notices are found) but
 a detail page only when its URL is unseen, or when its list entry's fingerprint (a hash of
 what the list says about it: title, date, stage…) changed. The table ``crawl_state`` lives
-in the same database (gongkai/schema.py); rows are written by the store pipeline in the
+in the same database (store/schema.py); rows are written by the store pipeline in the
 same transaction as the notices they stand for, so a crash never marks a page as seen
 whose notice was not stored. A page that failed leaves no row: the next run fetches it.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import orjson
 
-from gongkai.store import connect_ro
+from store.db import connect_ro
 
 
 def fingerprint(entry: Any) -> str:

@@ -14,9 +14,9 @@ import click
 import orjson
 
 from gongkai import __version__
-from gongkai.config import settings
-from gongkai.store import Store, StoreError
 from models.codelists import Kind
+from store.config import settings
+from store.db import Store, StoreError
 
 KINDS = [k.value for k in Kind]
 
@@ -202,7 +202,7 @@ def stats(cfg, as_json: bool) -> None:
 @click.option("--rows", type=int, default=0, help="Instead: one big CSV of this many rows (for benchmarks).")
 def generate(out: Path, seed: int, projects: int, rows: int) -> None:
     """Generate realistic demo submissions in all five areas (seeded)."""
-    from gongkai.generate import generate_big_csv, generate_demo
+    from demo.generate import generate_big_csv, generate_demo
 
     out.mkdir(parents=True, exist_ok=True)
     if rows:

@@ -81,7 +81,10 @@ def portal(port: int, projects: int, seed: int | None, result_cap: int, stall: f
     Crawl it with `gongkai collect --base-url http://127.0.0.1:PORT`. Stop with Ctrl-C."""
     import contextlib
 
-    from collectors.portal.app import serve
+    try:
+        from demo.portal.app import serve  # a developer tool: aiohttp comes with the demo extra
+    except ModuleNotFoundError as exc:
+        raise click.ClickException(f"the imitation portal needs {exc.name}: pip install 'gongkai[demo]'") from exc
 
     def ready(bound: int) -> None:
         click.echo(f"imitation portal listening on http://127.0.0.1:{bound} (Ctrl-C stops it)")

@@ -17,7 +17,7 @@ from typing import IO, Any
 import orjson
 
 from gongkai.csv_safe import neutralize
-from gongkai.store import Store
+from store.db import Store
 
 CSV_COLUMNS = [
     "project_id", "project_title", "project_status", "version_id", "notice_id", "version", "current", "kind",

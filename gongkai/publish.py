@@ -4,7 +4,7 @@
 
 1. ``VACUUM INTO`` a new file under ``root/.building-<stamp>/`` (a consistent copy of the live
    WAL database, in rollback-journal mode; never ``cp``: users-and-integrity.md §B5);
-2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``gongkai.schema.PUBLISH_INDEXES``), the FTS5 tables for
+2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``store.schema.PUBLISH_INDEXES``), the FTS5 tables for
    Datasette's search (``notices_fts``, ``projects_fts``: pre-segmented columns indexed with
    unicode61, see :mod:`search_index.fts`), ``ANALYZE``;
 3. ``PRAGMA integrity_check`` and ``foreign_key_check`` must pass, else the copy is deleted
@@ -37,11 +37,11 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from gongkai.procs import die_with_parent
-from gongkai.schema import PUBLISH_INDEXES
-from gongkai.store import connect_ro, sha256_file
 from search_index import documents
 from search_index.fts import COLUMNS, TOKENIZE, segmented_row
+from store.db import connect_ro, sha256_file
+from store.procs import die_with_parent
+from store.schema import PUBLISH_INDEXES
 
 DB_NAME = "gongkai.db"  # Datasette names the database after the file: /gongkai/…
 KEEP = 3  # snapshots kept for rollback
@@ -132,8 +132,8 @@ def build_fts(conn: sqlite3.Connection) -> None:
 
 def _project_inputs(conn: sqlite3.Connection):
     """(projects row, kind row, parties) of every project, as documents.iter_projects reads them."""
-    from gongkai.schema import area_columns, project_table
     from models.codelists import Kind
+    from store.schema import area_columns, project_table
 
     parties: dict[str, list] = {}
     for pid, name, party_id, uscc in conn.execute(

@@ -12,7 +12,7 @@ from models.codelists import Kind
 
 
 def _paths(cfg) -> tuple[Path, Path]:
-    from gongkai.config import index_paths
+    from store.config import index_paths
 
     return index_paths(cfg.db)
 

@@ -25,11 +25,11 @@ from typing import Any
 import yaml
 
 from gongkai import resources
-from gongkai.config import index_paths
-from gongkai.schema import area_columns, project_table
 from models.codelists import KIND_LABELS, Kind
 from models.fields import ValueKind
 from models.kinds import LOT_SUMMARY
+from store.config import index_paths
+from store.schema import area_columns, project_table
 
 # Where the product's packages are imported from (the checkout, or site-packages): Datasette's cwd and
 # PYTHONPATH, so that its plugins import the same gongkai and search_index.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.store import Store
 from models.normalize.regions import region_by_code
+from store.db import Store
 
 
 def stats(store: Store) -> dict[str, Any]:

@@ -26,13 +26,13 @@ import orjson
 
 from collectors.importers.headers import STRUCTURED, Column, resolve
 from collectors.importers.readers import ReadError, check_regular, read_table
-from gongkai.procs import die_with_parent
-from gongkai.store import Counts, Prepared, Store, prepare, sha256_file
 from models.assemble import Cell, as_text, assemble
 from models.codelists import Kind
 from models.normalize import lookup_region
 from models.normalize.text import clean_line, is_placeholder
 from models.notice import Source
+from store.db import Counts, Prepared, Store, prepare, sha256_file
+from store.procs import die_with_parent
 
 PARSER_VERSION = "submit/1"
 CHUNK_ROWS = 500  # rows per task sent to a worker: amortizes pickling, keeps memory flat
@@ -118,7 +118,7 @@ def submit(
     ``workers``: processes that check rows and compile projects beside the writer (default:
     both cores for files of ``PARALLEL_BYTES`` or more, none for small files).
 
-    Raises :class:`gongkai.store.StoreBusy` when another writer keeps the database past the
+    Raises :class:`store.db.StoreBusy` when another writer keeps the database past the
     store's bounded wait (every row was valid; nothing was written)."""
     started = time.perf_counter()
     kind = Kind(kind)

@@ -15,13 +15,13 @@ from typing import Any
 
 import orjson
 
-from gongkai.schema import area_columns, project_table
 from models.codelists import Kind
 from models.fields import ValueKind, specs_of
 from models.kinds import AREA_MODELS, HEADLINE_AMOUNTS
 from models.normalize.amounts import yuan_to_fen
 from search_index.engine import Document
 from search_index.fold import fold
+from store.schema import area_columns, project_table
 
 # Identifier-like runs inside titles and bodies (project numbers in brackets, parcel numbers …).
 _ID_IN_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.()]{4,}[A-Za-z0-9)]")

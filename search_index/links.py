@@ -1,7 +1,7 @@
 """Where a search result links to: the one mapping from a record id to a page of the static site.
 
 The site is served by Datasette under ``/site/`` (``--static site:<site dir>``); page paths
-are the site's own (``gongkai.site.paths``: ``project/<id>.html``, ``notice/<version_id>.html``),
+are the site's own (``store.paths``: ``project/<id>.html``, ``notice/<version_id>.html``),
 so changing the site's URL scheme there changes these links too.
 """
 
@@ -12,7 +12,7 @@ SITE_MOUNT = "/site/"
 
 def site_url(doctype: str, id_: str, version_id: str = "") -> str:
     """Absolute path (on the Datasette origin) of the site page of a search result."""
-    from gongkai.site import paths
+    from store import paths
 
     if doctype == "notice" and version_id:
         return SITE_MOUNT + paths.notice(version_id)

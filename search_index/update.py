@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from gongkai.store import connect_ro
 from search_index import documents
 from search_index import whoosh_engine as we
+from store.db import connect_ro
 
 FULL_BUILD_TIMEOUT_BASE = 120.0  # seconds, plus per document below
 FULL_BUILD_TIMEOUT_PER_DOC = 0.02  # 50 docs/s: 8× slower than measured before a build counts as hung

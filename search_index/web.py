@@ -19,8 +19,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from gongkai.config import settings
-from gongkai.site.feeds import tag_base
 from models.codelists import Kind, NoticeType, kind_label, notice_type_label
 from models.normalize.amounts import format_yuan
 from models.normalize.text import strip_invisible
@@ -28,6 +26,8 @@ from search_index.engine import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, Search
 from search_index.highlight import to_html, to_text
 from search_index.links import datasette_url, site_url
 from search_index.query import MAX_QUERY_CHARS, QueryError, parse
+from store.config import settings
+from store.paths import tag_base
 
 ARGS = ("q", "kind", "region", "type", "doctype", "year", "sort", "page", "size")
 _CODE = re.compile(r"^\d{6}$")

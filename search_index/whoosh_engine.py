@@ -203,7 +203,7 @@ def build(path: Path, docs_factory: Any, *, procs: int = 2, timeout: float = 360
     """
     import multiprocessing as mp
 
-    from gongkai.procs import die_with_parent, tie_forks
+    from store.procs import die_with_parent, tie_forks
 
     tmp = path.with_name(path.name + ".new")
     shutil.rmtree(tmp, ignore_errors=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.store import Store
+from store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

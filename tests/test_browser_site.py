@@ -14,7 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from gongkai.site.build import build
-from gongkai.store import Store
+from store.db import Store
 from tests.test_site import SITE_URL, batch_one, batch_two, page_types
 
 pytestmark = pytest.mark.browser
@@ -41,9 +41,9 @@ def site(tmp_path_factory):
     store = Store(base / "gongkai.db")
     store.init()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("gongkai.store.now_iso", lambda: "2026-03-01T00:00:00+00:00")
+        mp.setattr("store.db.now_iso", lambda: "2026-03-01T00:00:00+00:00")
         store.ingest(batch_one())
-        mp.setattr("gongkai.store.now_iso", lambda: "2026-03-02T00:00:00+00:00")
+        mp.setattr("store.db.now_iso", lambda: "2026-03-02T00:00:00+00:00")
         store.ingest(batch_two())
     store.close()
     out = base / "site"

@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 
 from collectors.importers.headers import load_map
-from gongkai.generate import generate_demo
+from demo.generate import generate_demo
 from gongkai.publish import current, publish
 from gongkai.site.build import TEMP_NAME, build
-from gongkai.store import Store
 from gongkai.submit import submit
 from models.codelists import Kind
+from store.db import Store
 from tests.test_site import SITE_URL, files_of, make_fixture_db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,7 +196,7 @@ def test_stray_temporary_files_are_removed_by_the_next_build(fixture_db, tmp_pat
 
 
 def test_a_second_build_of_the_same_site_is_refused_while_one_runs(fixture_db, tmp_path):
-    from gongkai.procs import Busy, exclusive
+    from store.procs import Busy, exclusive
 
     out = tmp_path / "site"
     with exclusive(out / ".build" / "lock", "test"), pytest.raises(Busy, match="in use"):

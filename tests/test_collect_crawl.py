@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
-from collectors.portal import running
-from collectors.portal.catalog import FATAL, build_catalog, expected
 from collectors.run import crawl_in_subprocess
+from demo.portal import running
+from demo.portal.catalog import FATAL, build_catalog, expected
 
 PROJECTS = 16
 CAP = 30  # a low ggzy result cap, so that capped queries are sliced by date and province

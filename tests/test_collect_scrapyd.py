@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from collectors.deploy import deploy
-from collectors.portal import running
+from demo.portal import running
 
 
 def free_port() -> int:

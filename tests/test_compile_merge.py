@@ -13,10 +13,10 @@ from typing import Any
 
 import orjson
 
-from gongkai.store import Store
 from gongkai.submit import submit
 from models.codelists import Kind
 from models.project import lot_key
+from store.db import Store
 
 WINNER_USCC = "91320507MA1MBNTA9C"
 

@@ -22,10 +22,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from collectors.portal import running
-from gongkai.store import Store
+from demo.portal import running
 from gongkai.submit import submit
 from models.codelists import Kind
+from store.db import Store
 from tests.conftest import dump, write_csv
 from tests.test_crash import PROC_HEADERS, big_rows
 from tests.test_submit import LAND_HEADERS, LAND_ROW

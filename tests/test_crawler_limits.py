@@ -20,12 +20,12 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from collectors import replay
 from collectors.items import ErrorItem
-from collectors.portal import running
-from collectors.portal.app import Portal
-from collectors.portal.catalog import build_catalog, expected
 from collectors.run import crawl_in_subprocess
+from demo import replay
+from demo.portal import running
+from demo.portal.app import Portal
+from demo.portal.catalog import build_catalog, expected
 
 PROJECTS = 6
 MAXSIZE = 1024 * 1024  # the endless page passes it quickly; every real page is far below it

@@ -1,4 +1,4 @@
-"""The seeded demo generator (gongkai/generate.py): determinism, content, and the demo end to end.
+"""The seeded demo generator (demo/generate.py): determinism, content, and the demo end to end.
 
 The end-to-end tests submit every generated file, in order, to a fresh store, exactly as
 ``make demo`` does.
@@ -20,7 +20,7 @@ import pytest
 
 from collectors.importers.headers import load_map, resolve
 from collectors.importers.readers import read_table
-from gongkai.generate import (
+from demo.generate import (
     BIG_CSV_HEADERS,
     GeneratedFile,
     bad_uscc,
@@ -30,13 +30,13 @@ from gongkai.generate import (
     make_uscc,
     uscc_check_char,
 )
-from gongkai.store import Store
 from gongkai.submit import SubmitResult, submit
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.normalize.amounts import parse_amount
 from models.normalize.uscc import normalize_uscc
 from models.notice import Source
+from store.db import Store
 
 KINDS = {k.value for k in Kind}
 # What the two invalid files must report: (column as in the file, text in the reason or value).

@@ -25,7 +25,7 @@ from openpyxl import Workbook
 
 from collectors.importers.readers import XLSX_MAX_ROW, ReadError, read_table
 from gongkai.cli import cli
-from gongkai.store import Store
+from store.db import Store
 from tests.conftest import count, write_csv
 from tests.test_submit import LAND_HEADERS, LAND_ROW
 
@@ -402,9 +402,9 @@ def test_every_hostile_file_gives_a_report_through_the_real_command(db, tmp_path
 def test_a_rollback_after_the_raw_file_was_kept_removes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The raw bytes are kept inside the write transaction; when it rolls back (here: project
     compilation fails), they go too, and the database is as it was."""
-    from gongkai.store import Batch, Store
     from gongkai.submit import submit
     from models.codelists import Kind
+    from store.db import Batch, Store
 
     db = tmp_path / "g.db"
     store = Store(db)

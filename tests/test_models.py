@@ -6,7 +6,6 @@ from collections import Counter
 
 import pytest
 
-from gongkai.schema import area_columns, ddl
 from models.assemble import specs_for
 from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType, notice_type_from_title
 from models.fields import ValueKind, specs_of
@@ -14,6 +13,7 @@ from models.identity import core_title, party_id, project_id
 from models.kinds import AREA_MODELS
 from models.normalize.text import match_key
 from models.project import compile_project
+from store.schema import area_columns, ddl
 
 
 @pytest.mark.parametrize("kind", list(Kind))

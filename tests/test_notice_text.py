@@ -22,12 +22,12 @@ from collectors.parsers import Extracted
 from gongkai.export import export_csv, export_jsonl
 from gongkai.publish import publish
 from gongkai.site.build import build
-from gongkai.store import Store
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.notice import Notice, Source
 from search_index import SearchRequest, open_engine, update_index
 from search_index.fts import match_expression
+from store.db import Store
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ONLY_IN_TEXT = "彩色多普勒超声诊断仪"  # appears in the text and nowhere else in the notice
@@ -241,7 +241,7 @@ def test_csv_text_cells_are_formula_safe(store):
 
 # -- collectors ----------------------------------------------------------------------------------
 def test_the_spider_carries_the_parsed_text_into_the_notice():
-    from collectors.replay import spider
+    from demo.replay import spider
 
     sp = spider("ccgp")
     url = "http://www.ccgp.gov.cn/cggg/dfgg/gkzb/202601/t20260105_1.htm"

@@ -11,10 +11,10 @@ import pytest
 import scrapy
 from scrapy.http import TextResponse
 
-from collectors import replay
 from collectors.items import ErrorItem, NoticeItem
 from collectors.parsers import Extracted, Refused
 from collectors.parsers.ocds import parse_ocds_bytes
+from demo import replay
 from gongkai.site import text
 from models.assemble import assemble
 from models.codelists import Kind

@@ -10,9 +10,9 @@ import urllib.request
 import pytest
 
 from collectors.middlewares import retry_after_seconds
-from collectors.portal import running
-from collectors.portal.app import label_for
-from collectors.portal.catalog import build_catalog
+from demo.portal import running
+from demo.portal.app import label_for
+from demo.portal.catalog import build_catalog
 from models.assemble import specs_for
 from models.codelists import Kind
 
@@ -62,7 +62,7 @@ def test_epoint_pn_is_an_offset(portal):
 
 def test_gbk_pages_are_encoded_and_labelled(portal):
     catalog = build_catalog()
-    from collectors.portal.app import Portal
+    from demo.portal.app import Portal
 
     copy = next(c for c in catalog.copies if c.fault == "gbk" and c.platform == "ccgp")
     _s, headers, body = get(portal + Portal.detail_path(copy))
@@ -74,7 +74,7 @@ def test_gbk_pages_are_encoded_and_labelled(portal):
 
 def test_data_loss_page_closes_before_its_content_length(portal):
     catalog = build_catalog()
-    from collectors.portal.app import Portal
+    from demo.portal.app import Portal
 
     copy = next(c for c in catalog.copies if c.fault == "dataloss")
     host, port = urllib.parse.urlsplit(portal).hostname, urllib.parse.urlsplit(portal).port

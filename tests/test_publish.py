@@ -9,9 +9,9 @@ import sqlite3
 import pytest
 
 from gongkai.publish import PublishError, current, publish
-from gongkai.schema import PUBLISH_INDEXES
 from gongkai.serve import build_metadata
-from gongkai.store import connect_ro
+from store.db import connect_ro
+from store.schema import PUBLISH_INDEXES
 from tests.test_search_corpus import build_corpus
 
 

@@ -10,10 +10,10 @@ import pytest
 from collectors.parsers import ParseError
 from collectors.parsers.ggzy import parse_b_page
 from collectors.parsers.landchina import parse_record, split_records
-from gongkai.store import Store
 from models.assemble import Cell, assemble
 from models.codelists import Kind, NoticeType
 from models.notice import Source
+from store.db import Store
 from tests.conftest import real_file
 
 SOURCE = Source(platform="test", url="https://example.org/x", fetched_at=datetime(2026, 1, 1, tzinfo=UTC),

@@ -241,9 +241,9 @@ def test_html_in_data_is_escaped_in_json(engine):
 
 # -- incremental update -------------------------------------------------------------------------------
 def test_incremental_update_replaces_changed_documents(tmp_path):
-    from gongkai.store import Store
     from gongkai.submit import submit
     from models.codelists import Kind
+    from store.db import Store
     from tests.conftest import write_csv
     from tests.test_search_corpus import LAND
 

@@ -11,10 +11,10 @@ import sqlite3
 from pathlib import Path
 
 from collectors.importers.headers import load_map
-from gongkai.generate import generate_demo
-from gongkai.store import Store
+from demo.generate import generate_demo
 from gongkai.submit import submit
 from models.codelists import Kind
+from store.db import Store
 from tests.conftest import write_csv
 
 USCC_LAND = "91110000600037341L"  # a real code (stdnum test vector)

@@ -268,7 +268,7 @@ def test_csv_neutralized_across_chunk_boundaries():
 # -- the download is the published data -------------------------------------------------------------------
 def test_sqlite_download_has_no_unpublished_tables(tmp_path):
     from gongkai.site.downloads import write_downloads
-    from gongkai.store import connect_ro
+    from store.db import connect_ro
 
     db = build_corpus(tmp_path)
     with sqlite3.connect(db) as conn:

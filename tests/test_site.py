@@ -17,12 +17,12 @@ import html5lib
 import orjson
 import pytest
 
-from gongkai.site import paths
 from gongkai.site.build import build
-from gongkai.store import Store
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.notice import Attachment, Notice, Source
+from store import paths
+from store.db import Store
 
 SITE_URL = "https://gongkai.test/site/"
 SEEN = ["2026-03-01T00:00:00+00:00", "2026-03-02T00:00:00+00:00", "2026-03-03T00:00:00+00:00"]
@@ -89,7 +89,7 @@ def batch_two() -> list[Notice]:
 
 
 def ingest(store: Store, notices: list[Notice], seen_at: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("gongkai.store.now_iso", lambda: seen_at)
+    monkeypatch.setattr("store.db.now_iso", lambda: seen_at)
     store.ingest(notices)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from collectors import replay
+from demo import replay
 from gongkai.site.build import build
 from tests.test_site import SITE_URL, files_of, make_fixture_db, page_types
 

@@ -10,8 +10,8 @@ import feedparser
 import html5lib
 import pytest
 
-from gongkai.site import paths
 from gongkai.site.build import build
+from store import paths
 from tests.test_site import SITE_URL, files_of, make_fixture_db, page_types
 
 HOSTILE = [

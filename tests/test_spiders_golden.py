@@ -13,9 +13,9 @@ import shutil
 import pytest
 import scrapy
 
-from collectors import replay
 from collectors.run import spider_classes
 from collectors.spiders.base import GongkaiSpider
+from demo import replay
 
 SPIDERS = spider_classes()
 CASES = [(name, case) for name in SPIDERS for case in replay.cases(name)]

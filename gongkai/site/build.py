@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import resources
-from gongkai.procs import exclusive
+from store.procs import exclusive
 from gongkai.site import downloads as dl
 from gongkai.site import jobs as jobmod
 from gongkai.site.lists import Version, list_has_pages, page_sigs, project_items
@@ -189,7 +189,7 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
     """Build (or update) the site in ``out`` from the store ``db``.
 
     Kill-safe at any point: the next build gives the same bytes as an uninterrupted one
-    (see :func:`_build`). One build at a time per ``out`` (:class:`gongkai.procs.Busy`)."""
+    (see :func:`_build`). One build at a time per ``out`` (:class:`store.procs.Busy`)."""
     out.mkdir(parents=True, exist_ok=True)
     with exclusive(out / ".build" / "lock", f"the site directory {out}"):
         return _build(db, out, site_url=site_url, full=full, downloads=downloads, workers=workers, progress=progress)

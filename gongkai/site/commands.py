@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from gongkai.config import Settings
+from store.config import Settings
 
 
 @click.command()
@@ -28,7 +28,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     and update the search index.
 
     Only pages whose bytes change are written; the first build renders everything."""
-    from gongkai.procs import Busy
+    from store.procs import Busy
     from gongkai.site.build import build as run_build
 
     target = out or cfg.site
@@ -52,7 +52,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     click.echo(report.summary())
     click.echo(f"open {target / 'index.html'}")
     if search:
-        from gongkai.config import index_paths
+        from store.config import index_paths
         from search_index import update_index
 
         index_dir, _published = index_paths(cfg.db)

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.export import export_csv, export_jsonl
-from gongkai.site.paths import safe_join
-from gongkai.store import sha256_file
+from store.paths import safe_join
+from store.db import sha256_file
 from models.codelists import Kind
 
 

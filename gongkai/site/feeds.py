@@ -17,17 +17,13 @@ from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
-from gongkai.site import i18n, paths
+from gongkai.site import i18n
+from store import paths
+from store.paths import tag_base
 from gongkai.site.text import clean
 
 _COLS = ("version_id", "version", "kind", "notice_type", "title", "publisher", "published_at", "region_name",
          "first_seen_at", "project_id")
-
-
-def tag_base(site_url: str) -> str:
-    """``tag:<host>,2026:`` — the naming authority of every id (RFC 4151); never change it once published."""
-    host = urlsplit(site_url).hostname or "localhost"
-    return f"tag:{host},2026:"
 
 
 def _dt(value: str) -> datetime:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.procs import die_with_parent
+from store.procs import die_with_parent
 from gongkai.site import feeds
 from gongkai.site.lists import FEED_SIZE
 from gongkai.site.pages import entities, listings, overview, records

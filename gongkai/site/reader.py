@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from gongkai.schema import area_columns, project_table
+from store.schema import area_columns, project_table
 from models.codelists import Kind
 from models.kinds import awarded_amount_column
 

@@ -11,7 +11,8 @@ import jinja2
 import orjson
 
 from gongkai import resources
-from gongkai.site import i18n, paths, text
+from gongkai.site import i18n, text
+from store import paths
 
 
 def _tojson(value: Any) -> jinja2.utils.markupsafe.Markup:

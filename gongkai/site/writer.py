@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from gongkai.site.paths import safe_join
+from store.paths import safe_join
 
 
 class Writer:

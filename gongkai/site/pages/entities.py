@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import paths, reader
+from gongkai.site import reader
+from store import paths
 from gongkai.site.pages.context import Ctx
 from gongkai.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
 from models.codelists import Kind, NoticeType

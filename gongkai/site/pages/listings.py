@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import i18n, paths, reader
+from gongkai.site import i18n, reader
+from store import paths
 from gongkai.site.lists import PAGE_SIZE, list_has_feed, page_count
 from gongkai.site.pages.context import Ctx
 from models.normalize.regions import region_by_code

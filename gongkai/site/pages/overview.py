@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import i18n, paths, reader, text
+from gongkai.site import i18n, reader, text
+from store import paths
 from gongkai.site.charts import bar_chart
 from gongkai.site.pages.context import Ctx
 from gongkai.site.pages.listings import entries, head_path, newest, region_name

@@ -6,7 +6,8 @@ from typing import Any
 
 import orjson
 
-from gongkai.site import i18n, paths, reader, text
+from gongkai.site import i18n, reader, text
+from store import paths
 from gongkai.site.pages.context import Ctx
 from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of

@@ -6,7 +6,7 @@ pages, Epoint's ``getFullTextData`` (``pn`` an offset) and detail pages, ccgp's 
 (``Pager(…)``) and notices, landchina's ``/tGdxm/result/list`` and ``/detail`` JSON, MNR's
 knockout ``data-bind`` result pages (``createPageHTML(…)`` lists), a CBEX-style exchange
 (JSONP list, ``textarea#jsonobj`` pages) and an OCDS publisher (release and record packages
-with ``links.next``). Content comes from :mod:`collectors.portal.catalog`, faults included.
+with ``links.next``). Content comes from :mod:`demo.portal.catalog`, faults included.
 Untrusted-looking text is escaped by Jinja2's autoescape like any HTML a portal sends.
 """
 
@@ -28,7 +28,8 @@ from collectors.importers.headers import resolve
 from collectors.parsers import exchange as exchange_keys
 from collectors.parsers import landchina_api
 from collectors.parsers import mnr as mnr_keys
-from collectors.portal.catalog import (
+from demo.generate import Area, Fen
+from demo.portal.catalog import (
     CLASSIFY,
     Catalog,
     Copy,
@@ -37,7 +38,6 @@ from collectors.portal.catalog import (
     cell_text,
     lot_cells,
 )
-from gongkai.generate import Area, Fen
 from models.assemble import specs_for
 from models.codelists import Kind
 

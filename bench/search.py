@@ -1,4 +1,4 @@
-"""`make bench` (``python -m gongkai.bench search --rows N``): search and Datasette at N documents.
+"""`make bench` (``python -m bench search --rows N``): search and Datasette at N documents.
 
 The corpus: a generated procurement CSV submitted into a fresh database (≈ 1.4 documents per
 row: every notice plus its project), so N documents ≈ N / 1.4 rows. Figures:
@@ -25,15 +25,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from gongkai.bench import Figure
-from gongkai.generate import generate_big_csv
-from gongkai.store import Store
+from bench import Figure
+from demo.generate import generate_big_csv
 from gongkai.submit import submit
 from models.codelists import Kind
 from search_index import SearchRequest, open_engine, rebuild, update_index
 from search_index.analyzer import words
 from search_index.fold import fold
 from search_index.fts import COLUMNS, TOKENIZE, match_expression, segmented_row
+from store.db import Store
 
 DOCS_PER_ROW = 1.4
 QUERIES_PER_SET = 40

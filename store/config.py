@@ -7,7 +7,7 @@
 | site URL | ``http://localhost:8001/site/`` | ``GONGKAI_SITE_URL`` | absolute links in feeds and sitemaps; its host names feed ids (tag: URIs), so set it once for a public site |
 | search index | ``search-index/`` beside the database | ``GONGKAI_INDEX`` | the Whoosh index, updated incrementally by ``build``, ``index`` and ``serve`` |
 | published snapshots | ``published/`` beside the database | ``GONGKAI_PUBLISHED`` | immutable copies Datasette serves (``current`` points at the newest) |
-| busy wait | 300 s | ``GONGKAI_BUSY_WAIT`` | how long a writer waits for another writer's transaction before it fails (``gongkai.store.BUSY_WAIT``) |
+| busy wait | 300 s | ``GONGKAI_BUSY_WAIT`` | how long a writer waits for another writer's transaction before it fails (``store.db.BUSY_WAIT``) |
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """What the imitation portal publishes: the foundation generator's notices, spread over platforms.
 
-``build_catalog(seed, projects)`` asks :mod:`gongkai.generate` for ``projects`` projects per
+``build_catalog(seed, projects)`` asks :mod:`demo.generate` for ``projects`` projects per
 area (its project builders: lifecycles with corrections, terminations, candidates, results,
 contracts, realistic parties and amounts) and decides, deterministically, on which
 platforms each notice appears, the way the real sources share them (source-formats.md §0.2,
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from gongkai.generate import (
+from demo.generate import (
     DEFAULT_SEED,
     NATIONAL,
     Area,

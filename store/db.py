@@ -33,7 +33,6 @@ from typing import Any, NamedTuple
 import orjson
 import sqlite_utils
 
-from gongkai.schema import SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
 from models.codelists import Kind
 from models.identity import notice_id as make_notice_id
 from models.identity import project_id as make_project_id
@@ -41,6 +40,7 @@ from models.kinds import LOTS_FIELD, lot_summary
 from models.normalize.amounts import to_fen
 from models.notice import Notice
 from models.project import Project, compile_project
+from store.schema import SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
 
 FLUSH_EVERY = 2000  # notices per executemany chunk: large enough to amortize, small enough to stream
 _IN_CHUNK = 500  # SQLite host parameters per IN (…) lookup

@@ -1,4 +1,4 @@
-"""Site benchmarks (``python -m gongkai.bench site``), each a ratio to a floor measured in the same run.
+"""Site benchmarks (``python -m bench site``), each a ratio to a floor measured in the same run.
 
 - full build of an N-notice database (default 100,000 generated procurement notices):
   files/s, against writing the same bytes to the same disk without templating (two
@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gongkai.bench import Figure
-from gongkai.generate import generate_big_csv
+from bench import Figure
+from demo.generate import generate_big_csv
 from gongkai.site.build import build
 from gongkai.site.feeds import build_feed
 from gongkai.site.reader import connect_ro

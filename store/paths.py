@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _SAFE = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}$")
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
@@ -92,3 +93,11 @@ def static_page(name: str) -> str:
 def in_lang(rel: str, lang: str) -> str:
     """The path of ``rel`` in language ``lang`` (zh at the root, en under ``en/``)."""
     return rel if lang == "zh" else f"en/{rel}"
+
+
+def tag_base(site_url: str) -> str:
+    """``tag:<host>,2026:`` — the naming authority of every id (RFC 4151); never change it once published.
+
+    Feeds (the site) and search results (search_index) both mint ids under it."""
+    host = urlsplit(site_url).hostname or "localhost"
+    return f"tag:{host},2026:"

@@ -27,7 +27,7 @@ def running(*, projects: int = 16, faults: bool = True, result_cap: int = 1000, 
             revision: int = 1, seed: int | None = None, port: int = 0,
             adversarial: bool = False) -> Iterator[RunningPortal]:
     """A portal in a child process on 127.0.0.1 (``port`` 0: a free one); stopped when the block ends."""
-    cmd = [sys.executable, "-m", "collectors.portal", "--port", str(port), "--projects", str(projects),
+    cmd = [sys.executable, "-m", "demo.portal", "--port", str(port), "--projects", str(projects),
            "--result-cap", str(result_cap), "--stall", str(stall), "--revision", str(revision)]
     if seed is not None:
         cmd += ["--seed", str(seed)]

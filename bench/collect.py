@@ -15,8 +15,9 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from collectors.portal import running
+from bench import Figure
 from collectors.run import crawl_in_subprocess
+from demo.portal import running
 
 PROJECTS = 520  # per area: the portal then carries ≥ 5,000 ggzy detail pages
 DROP = {"ITEM_PIPELINES": json.dumps({"collectors.pipelines.DropPipeline": 300})}
@@ -31,9 +32,7 @@ def _run(url: str, db: Path, overrides: dict[str, str]) -> tuple[int, int, float
     return s.responses, s.new + s.unchanged, s.seconds
 
 
-def bench_collect(repeat: int = 3) -> list:
-    from gongkai.bench import Figure
-
+def bench_collect(repeat: int = 3) -> list[Figure]:
     full_rates: list[float] = []
     drop_rates: list[float] = []
     stored = pages = 0

@@ -4,7 +4,7 @@ A *case* is a recorded response (URL, method, status, headers, body) plus the ca
 its arguments. :func:`replay` rebuilds the Scrapy response, calls the callback with a fixed
 clock, and turns what it yields into plain JSON: follow-up requests, normalized notices
 (the exact ``Notice`` the store would receive, through ``NoticeItem.assemble``), assembly
-problems and error rows. ``python -m collectors.replay --record`` (``make golden-collect``)
+problems and error rows. ``python -m demo.replay --record`` (``make golden-collect``)
 records the imitation-portal cases again and replays every case, prints a unified diff of each
 golden file that would change and exits with status 1 if any would; ``--accept``
 (``make golden-collect ACCEPT=1``) writes them. The real samples of ``../shared/data/real`` are
@@ -179,7 +179,7 @@ def _fetch(portal: str, case: dict[str, Any]) -> tuple[int, dict[str, str], byte
 def record() -> dict[Path, bytes]:
     """Fetch every portal case again from a fresh imitation portal (the tests' catalog): the new
     ``<case>.body`` and ``cases.json`` files, not yet written."""
-    from collectors.portal import running
+    from demo.portal import running
 
     recorded: dict[Path, bytes] = {}
     with running(stall=0.1) as portal:

@@ -1,4 +1,4 @@
-"""`make demo`: the whole pipeline on the embedded default data.
+"""`make demo` (``python -m demo``): the whole pipeline on the embedded default data.
 
 Creates the database, generates the seeded demo submissions (all five areas, with
 corrections, terminations, cross-platform duplicates and some invalid files), submits
@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from collectors.importers.headers import load_map
-from gongkai.generate import generate_demo
+from demo.generate import generate_demo
 from gongkai.stats import format_stats, stats
-from gongkai.store import Store
 from gongkai.submit import submit
 from models.codelists import Kind
+from store.db import Store
 
 
 def run(db: Path, out: Path, *, serve: bool = False) -> int:
@@ -53,15 +53,15 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
         if result.ok == item.invalid:
             unexpected += 1
             print("   !! unexpected outcome", file=sys.stderr)
-    from collectors.demo import run as crawl_portal  # crawl the imitation portal with every spider
+    from demo.crawl import run as crawl_portal  # crawl the imitation portal with every spider
 
     unexpected += crawl_portal(db)
     print("== what the database holds")
     print(format_stats(stats(store)))
     store.close()
     # build the static site and feeds beside the demo database
-    from gongkai.config import settings
     from gongkai.site.build import build as build_site
+    from store.config import settings
 
     site = db.parent / "site"
     site_report = build_site(db, site, site_url=settings().site_url)

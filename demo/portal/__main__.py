@@ -1,11 +1,11 @@
-"""``python -m collectors.portal``: run the imitation portal (see ``gongkai portal --help``)."""
+"""``python -m demo.portal``: run the imitation portal (see ``gongkai portal --help``)."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 
-from collectors.portal.app import serve
+from demo.portal.app import serve
 
 
 def main(argv: list[str] | None = None) -> None:

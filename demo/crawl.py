@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from collectors.portal import running
-from collectors.portal.catalog import build_catalog, expected
 from collectors.run import CollectError, crawl_in_subprocess
+from demo.portal import running
+from demo.portal.catalog import build_catalog, expected
 
 # The portal's stalled page waits 30 s: a 2 s timeout and one retry keep the demo quick
 # (the error row is the same); production settings are in collectors/settings.py.

@@ -1,0 +1,27 @@
+"""Benchmarks (``make bench``, ``python -m bench``): speeds as ratios to a floor measured in the same run.
+
+One module per stage (:mod:`bench.submit`, :mod:`bench.collect`, :mod:`bench.site`,
+:mod:`bench.search`), run by :mod:`bench.__main__`. The benchmarks use the product and the
+demo generator; the product never imports them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    ratio: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+
+def median_rate(runs: list[float], n: int) -> float:
+    """``n`` items over the median of ``runs`` (seconds): items per second."""
+    return n / statistics.median(runs)

@@ -1,0 +1,85 @@
+"""`make bench`: speeds as ratios to a floor measured in the same run.
+
+The machine is shared and noisy (baselines.md §9.16: the same run can differ 2× twenty
+minutes apart), so every figure is paired with a baseline measured right before and after
+it, in alternating order, and reported as a ratio; absolute rates are shown for context.
+
+Benchmarks (``python -m bench [NAME …] [--rows N] [--repeat R]``):
+
+- ``submit`` (bench/submit.py): ``gongkai submit`` of a generated N-row procurement CSV, end to end (a real
+  process: parse + validate + normalize + store + compile projects), against the floor of
+  ``csv.reader`` plus one ``executemany`` of the same rows as text into one table (WAL,
+  ``synchronous=OFF``, one transaction). Targets: ≥ 15,000 notices/s, ratio ≥ 0.10.
+- ``collect`` (bench/collect.py): a crawl of ≥ 5,000 detail pages of the imitation portal,
+  pages/s end to end, against the same crawl with a pipeline that drops items.
+- ``site`` (bench/site.py): a full build of an N-notice database against raw writes of
+  the same bytes, an incremental build after 100 new notices, feeds of 1,000 items.
+- ``search`` (bench/search.py): index build, incremental update and query latency against
+  SQLite FTS5 over the same corpus; Datasette row and faceted table pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+from bench import Figure
+
+
+def _submit(a: argparse.Namespace) -> list[Figure]:
+    from bench.submit import bench_submit  # imported when run: each stage pulls in its own stack
+
+    return bench_submit(a.rows, a.repeat)
+
+
+def _collect(a: argparse.Namespace) -> list[Figure]:
+    from bench.collect import bench_collect
+
+    return bench_collect(a.repeat)
+
+
+def _site(a: argparse.Namespace) -> list[Figure]:
+    from bench.site import bench_site
+
+    return bench_site(a)
+
+
+def _search(a: argparse.Namespace) -> list[Figure]:
+    from bench.search import bench_search
+
+    return bench_search(a.rows, a.repeat)
+
+
+BENCHMARKS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
+    "submit": _submit, "collect": _collect, "site": _site, "search": _search,
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="benchmarks to run (default: all)")
+    parser.add_argument("--rows", type=int, default=100_000, help="rows of the submit benchmark")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per side (the median is reported)")
+    parser.add_argument("--out", type=Path, default=Path("bench-results/latest.json"))
+    args = parser.parse_args(argv)
+    figures: list[Figure] = []
+    for name in args.names or list(BENCHMARKS):
+        print(f"== {name}", flush=True)
+        for f in BENCHMARKS[name](args):
+            figures.append(f)
+            line = f"{f.name}: {f.value:,.0f} {f.unit}"
+            if f.ratio is not None:
+                line += f"; ratio to the floor measured in this run {f.ratio:.3f}"
+            if f.target:
+                line += f"; target {f.target}: {'met' if f.met else 'NOT met'}"
+            print(line, flush=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps([asdict(f) for f in figures], ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
