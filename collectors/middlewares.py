@@ -77,8 +77,9 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.retry_after_max = settings.getfloat("RETRY_AFTER_MAX", 120)
 
-    async def process_response(self, request: Request, response: Response, spider: Spider | None = None
-                               ) -> Request | Response:
+    # Scrapy awaits a coroutine process_response; its RetryMiddleware declares the synchronous form
+    async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response, spider: Spider | None = None) -> Request | Response:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         wait = retry_after_seconds(response.headers.get("Retry-After")) if response.status in (429, 503) else None

@@ -11,13 +11,16 @@ fails become error rows naming the field, the value and the reason.
 All spiders of one process share one connection (``_shared``), so their batches never wait
 on each other's locks.
 
-A batch is never dropped. When another process (a submission) holds the write lock, the batch
-waits at most ``GONGKAI_FLUSH_WAIT`` seconds (the reactor must not stall: downloads would time
-out), is kept, and is written with the next one; after ``GONGKAI_HELD_BATCHES`` kept batches,
-and when the spider closes, the pipeline waits the store's full bounded wait. Items that still
-cannot be written are saved to ``spill/<spider>-<time>-<pid>.jsonl`` beside the database, an
-error row is recorded when the database allows it, and the stat ``gongkai/unstored`` makes
-``gongkai collect`` exit 1 (their pages have no ``crawl_state`` row: a re-crawl fetches them).
+A batch is never dropped, and the reactor never blocks on the lock (a blocked reactor fires
+download timeouts late: Twisted then reports callbacks called twice). When another process (a
+submission) holds the write lock, a batch is tried without waiting, kept, and written with the
+next one; after ``GONGKAI_HELD_BATCHES`` kept batches the engine pauses its downloads and the
+pipeline retries once a second (``reactor.callLater``) until the lock comes free; when the
+spider closes it retries the same way. Either wait is bounded by the store's busy wait
+(``GONGKAI_BUSY_WAIT``). Items that still cannot be written are saved to
+``spill/<spider>-<time>-<pid>.jsonl`` beside the database, an error row is recorded when the
+database allows it, and the stat ``gongkai/unstored`` makes ``gongkai collect`` exit 1 (their
+pages have no ``crawl_state`` row: a re-crawl fetches them).
 
 :class:`DropPipeline` discards items (the benchmark's baseline: the crawl without the store).
 """
@@ -26,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +37,7 @@ from pathlib import Path
 import orjson
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from twisted.internet import defer, task
 
 from collectors import state
 from collectors.items import ErrorItem, NoticeItem
@@ -81,7 +86,9 @@ class StorePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.batch_size = crawler.settings.getint("GONGKAI_BATCH_SIZE", 500)
-        self.flush_wait = crawler.settings.getfloat("GONGKAI_FLUSH_WAIT", 1.0)
+        # a write during the crawl tries the lock without waiting: the reactor must not block
+        self.flush_wait = crawler.settings.getfloat("GONGKAI_FLUSH_WAIT", 0.0)
+        self.retry_every = 1.0  # seconds between tries while the lock is held by another writer
         self.held_max = crawler.settings.getint("GONGKAI_HELD_BATCHES", 20)
         self.pending = _Pending()
         self.held: list[_Pending] = []  # batches not written yet (the database was busy), oldest first
@@ -100,13 +107,38 @@ class StorePipeline:
         self.db = Path(getattr(spider, "db", None) or self.crawler.settings.get("GONGKAI_DB"))
         self.store = _shared(self.db)
 
-    def close_spider(self, spider: Spider | None = None) -> None:
-        try:
-            self.flush(final=True)
-        finally:
+    def close_spider(self, spider: Spider | None = None) -> defer.Deferred:
+        d = self._until_written()
+
+        def release(result: object) -> object:
             if self.db is not None:
                 _release(self.db)
             self.store = None
+            return result
+
+        return d.addBoth(release)
+
+    def _until_written(self) -> defer.Deferred:
+        """Write every kept batch, trying once a second (the reactor runs meanwhile) until the
+        store's busy wait has passed; then spill what is left."""
+        if self.pending or self.pending.seen:
+            self.held.append(self.pending)
+            self.pending = _Pending()
+        deadline = time.monotonic() + (self.store.busy_wait if self.store is not None else 0.0)
+        from twisted.internet import reactor
+
+        def attempt() -> defer.Deferred | None:
+            if self.store is None or not self.held:
+                return None
+            self.flush(final=True)
+            if not self.held:
+                return None
+            if time.monotonic() >= deadline:
+                self._give_up(f"the database stayed busy for {self.store.busy_wait:.0f} s ($GONGKAI_BUSY_WAIT)")
+                return None
+            return task.deferLater(reactor, self.retry_every, attempt)
+
+        return defer.maybeDeferred(attempt)
 
     def process_item(self, item: NoticeItem | ErrorItem, spider: Spider | None = None) -> NoticeItem | ErrorItem:
         if isinstance(item, ErrorItem):
@@ -137,9 +169,9 @@ class StorePipeline:
         self.stats.inc_value("gongkai/errors")
 
     def flush(self, *, final: bool = False) -> None:
-        """Write the kept batches and this one, in one transaction; keep them when the database is
-        busy (waiting briefly during the crawl, the store's full bounded wait when ``final`` or too
-        many are kept); spill them to a file when they cannot be written at all."""
+        """Write the kept batches and this one, in one transaction, without waiting for the lock;
+        keep them when the database is busy (with too many kept, pause the downloads and retry
+        every second: :meth:`_pause_until_written`); spill them when they cannot be written at all."""
         if self.store is None:
             return
         if self.pending or self.pending.seen:
@@ -148,20 +180,17 @@ class StorePipeline:
         if not self.held:
             return
         store = self.store
-        patient = final or len(self.held) >= self.held_max
         quiet = store.on_busy
-        if not patient:
-            store.on_busy = _silent  # a short wait: the pipeline says once that it keeps the batch
+        store.on_busy = _silent  # the pipeline says once that it keeps its batches
         try:
-            self._write(store, self.held, None if patient else self.flush_wait)
-        except StoreBusy as exc:
-            if not patient:
-                if len(self.held) == 1:
-                    logger.warning("database busy (another writer), retrying: %s keeps its items until it is free",
-                                   self.spider_name)
-                self.stats.set_value("gongkai/batches_held", len(self.held))
-                return
-            self._give_up(str(exc))
+            self._write(store, self.held, self.flush_wait)
+        except StoreBusy:
+            if len(self.held) == 1:
+                logger.warning("database busy (another writer), retrying: %s keeps its items until it is free",
+                               self.spider_name)
+            self.stats.set_value("gongkai/batches_held", len(self.held))
+            if len(self.held) >= self.held_max and not final:
+                self._pause_until_written()
             return
         except Exception as exc:  # not a lock: retrying cannot help (disk full, a broken database …)
             logger.exception("%s: a batch could not be written", self.spider_name)
@@ -170,6 +199,21 @@ class StorePipeline:
         finally:
             store.on_busy = quiet
         self.held.clear()
+
+    def _pause_until_written(self) -> None:
+        """Too many batches kept: pause the downloads and retry off the reactor's back."""
+        engine = self.crawler.engine
+        if engine is None or getattr(self, "_paused", False):
+            return
+        self._paused = True
+        engine.pause()
+
+        def resume(_result: object) -> None:
+            self._paused = False
+            if self.crawler.engine is not None:
+                self.crawler.engine.unpause()
+
+        self._until_written().addBoth(resume)
 
     def _write(self, store: Store, batches: list[_Pending], wait: float | None) -> None:
         with store.batch(wait=wait) as batch:

@@ -15,11 +15,14 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from scrapy.settings import Settings
 from scrapy.spiderloader import SpiderLoader
+
+if TYPE_CHECKING:
+    from collectors.spiders.base import GongkaiSpider
 
 # Overrides for a crawl of the local imitation portal on a loopback address: the polite
 # defaults (1 request at a time, 1 s delay, AutoThrottle) exist for fragile government
@@ -46,10 +49,10 @@ def settings(overrides: dict[str, Any] | None = None) -> Settings:
     return s
 
 
-def spider_classes() -> dict[str, type]:
-    """Every registered spider, by name."""
+def spider_classes() -> dict[str, type[GongkaiSpider]]:
+    """Every registered spider, by name (all of collectors.spiders are GongkaiSpider subclasses)."""
     loader = SpiderLoader.from_settings(settings())
-    return {name: loader.load(name) for name in sorted(loader.list())}
+    return {name: cast("type[GongkaiSpider]", loader.load(name)) for name in sorted(loader.list())}
 
 
 def is_loopback(url: str) -> bool:

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
 from gongkai.csv_safe import neutralize
 from store.db import Store
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 CSV_COLUMNS = [
     "project_id", "project_title", "project_status", "version_id", "notice_id", "version", "current", "kind",
@@ -64,7 +67,7 @@ def _notices(store: Store, project_id: str) -> list[dict]:
     return out
 
 
-def export_jsonl(store: Store, out: IO[bytes], kind: str | None = None) -> int:
+def export_jsonl(store: Store, out: SupportsWrite[bytes], kind: str | None = None) -> int:
     """Write one JSON line per project; return the number of projects."""
     n = 0
     keys = ("project_id", "kind", "title", "status", "amended", "region_code", "region_name", "project_no",

@@ -31,7 +31,7 @@ from models.codelists import Kind
 from models.normalize import lookup_region
 from models.normalize.text import clean_line, is_placeholder
 from models.notice import Source
-from store.db import Counts, Prepared, Store, prepare, sha256_file
+from store.db import Counts, Mapper, Prepared, Store, prepare, sha256_file
 from store.procs import die_with_parent
 
 PARSER_VERSION = "submit/1"
@@ -158,6 +158,8 @@ def submit(
                       datetime.now(UTC), default_region)
     chunks = _chunked(table.rows, CHUNK_ROWS)
     pool = None
+    checked: Iterator[list[Prepared | list[RowProblem]]]
+    mapper: Mapper
     if workers is None:
         workers = WORKERS if path.stat().st_size >= PARALLEL_BYTES else 0
     if workers:
@@ -285,6 +287,8 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
     lots = None
     header_of: dict[str, str] = {}
     for col in ctx.columns:
+        if col.field is None:  # never: the context keeps the mapped columns only (see submit)
+            continue
         value = record.get(col.header)
         if col.field == "__kind__":
             if value not in (None, "") and str(value).strip() != ctx.kind.value:

@@ -105,8 +105,8 @@ def notice_document(row: tuple) -> Document:
     for name in HEADLINE_AMOUNTS[k]:
         if name == "award_total":  # the lots' award_total_fen (models.kinds.lot_summary), never failing here
             lots = fields.get("lots") or fields.get("sections") or []
-            amounts = [_fen(w.get("amount")) for lot in lots for w in (lot.get("winners") or [])]
-            amounts = [a for a in amounts if a is not None]
+            fens = [_fen(w.get("amount")) for lot in lots for w in (lot.get("winners") or [])]
+            amounts = [a for a in fens if a is not None]
             amount = sum(amounts) if amounts else None
         else:
             amount = _fen(fields.get(name))

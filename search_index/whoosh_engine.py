@@ -235,7 +235,8 @@ def build(path: Path, docs_factory: Any, *, procs: int = 2, timeout: float = 360
                 break
     if outcome is None:
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
+            if proc.pid is not None:  # always set once started
+                os.killpg(proc.pid, signal.SIGKILL)
         proc.join(5)
         shutil.rmtree(tmp, ignore_errors=True)
         if proc.exitcode not in (None, -signal.SIGKILL) and not proc.is_alive():

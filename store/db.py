@@ -492,7 +492,7 @@ class Store:
             f"SELECT project_id, {_COMPILE_COLUMNS} FROM notices "  # noqa: S608 - only '?' marks formatted in
             f"WHERE project_id IN ({marks}) AND superseded_at IS NULL ORDER BY project_id", project_ids)
         group: list[tuple] = []
-        current = None
+        current = ""  # the project id of ``group`` (set before the first row is appended)
         for row in rows:
             if row[0] != current and group:
                 yield current, group
@@ -518,7 +518,7 @@ class Store:
         for kind, kind_rows in by_kind.items():
             cols = [c for c, _t, _s in area_columns(Kind(kind))]
             self.conn.executemany(
-                f"INSERT OR REPLACE INTO {project_table(kind)} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
+                f"INSERT OR REPLACE INTO {project_table(Kind(kind))} (project_id, {', '.join(cols)}) "  # noqa: S608 - names from our schema
                 f"VALUES (?, {', '.join('?' * len(cols))})", kind_rows)
         self.conn.executemany("DELETE FROM project_parties WHERE project_id = ?", [(r.project[0],) for r in rows])
         self.conn.executemany("INSERT OR IGNORE INTO parties (party_id, name, uscc, first_seen_at) VALUES (?,?,?,?)",

@@ -1,4 +1,4 @@
-"""The seeded demo generator (demo/generate.py): determinism, content, and the demo end to end.
+"""The seeded demo generator (the demo/generate package): determinism, content, and the demo end to end.
 
 The end-to-end tests submit every generated file, in order, to a fresh store, exactly as
 ``make demo`` does.

@@ -126,10 +126,11 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
             continue
         target = _DUPLICATE.sub("", header)  # 统一社会信用代码#2 is read as 统一社会信用代码
         if header in mapping:
-            if mapping[header] is None:
+            mapped = mapping[header]
+            if mapped is None:
                 columns.append(Column(header, None, None))
                 continue
-            target = mapping[header]
+            target = mapped
         if not header.strip():
             problems.append((header, "empty header: name the column or remove it"))
             continue

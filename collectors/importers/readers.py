@@ -103,8 +103,8 @@ def read_table(path: Path, fmt: str | None = None) -> Table:
 
 
 def _csv(path: Path) -> Table:
-    with path.open("rb") as fh:
-        encoding = detect_encoding(fh.read(_SNIFF_BYTES))
+    with path.open("rb") as raw:
+        encoding = detect_encoding(raw.read(_SNIFF_BYTES))
     fh = path.open("r", encoding=encoding, newline="", errors="strict")
     reader = csv.reader(fh)
     headers: list[str] | None = None

@@ -123,7 +123,8 @@ def guarded(callback: Callable[..., Iterable[Any]]) -> Callable[..., Iterator[An
             self.crawler.stats.inc_value("gongkai/pages_read_as_gb18030")  # labelled UTF-8, bytes GBK
         problem = self.blocked(response)
         if problem:
-            retry = get_retry_request(response.request, spider=self, reason=problem)
+            retry = (get_retry_request(response.request, spider=self, reason=problem)
+                     if response.request is not None else None)  # a callback's response always has its request
             if retry is not None:
                 yield retry
             else:
@@ -260,7 +261,7 @@ class GongkaiSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[ErrorItem]:
         """Errback: HTTP errors, timeouts, cut connections, DNS … become error rows."""
-        request = failure.request
+        request: scrapy.Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy on errback failures
         if failure.check(RefusedURL):
             referer = request.headers.get("Referer")
             linked = f" (linked from {shown(referer.decode('latin-1'))})" if referer else ""
@@ -384,7 +385,7 @@ class JsonListSpider(GongkaiSpider):
             yield self.list_request(query, 1)
 
     @guarded
-    def parse_list(self, response: Response, query: dict[str, Any], page: int) -> Iterator[Any]:
+    def parse_list(self, response: TextResponse, query: dict[str, Any], page: int) -> Iterator[Any]:
         try:
             data = response.json()
         except ValueError as exc:

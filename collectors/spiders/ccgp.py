@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any
 
 from scrapy.http import Response
 
@@ -45,7 +45,7 @@ class CcgpSpider(HtmlListSpider):
     default_base_url = "http://www.ccgp.gov.cn"
     parser_version = "2"  # 2: the shared page reader (collectors.parsers.pages)
     kinds = ("procurement",)
-    channels: ClassVar[tuple[str, ...]] = ("gkzb", "gzgg", "zbgg", "fblbgg")
+    channels: tuple[str, ...] = ("gkzb", "gzgg", "zbgg", "fblbgg")
 
     def __init__(self, *args: Any, channels: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import TextResponse
 
 from collectors import state
 from collectors.parsers import ParseError
@@ -69,7 +69,7 @@ class LandchinaSpider(JsonListSpider):
                                  cb_kwargs={"fingerprint": fp, "page_url": page_url})
 
     @guarded
-    def parse_detail(self, response: Response, fingerprint: str, page_url: str) -> Iterator[Any]:
+    def parse_detail(self, response: TextResponse, fingerprint: str, page_url: str) -> Iterator[Any]:
         try:
             answer = response.json()
         except ValueError as exc:

@@ -74,7 +74,8 @@ class OcdsPackagesSpider(OcdsSpider):
         """Follow ``links.next`` / ``next_page``, or yield an error row saying why not."""
         if not isinstance(data, dict):
             return
-        links = data.get("links") if isinstance(data.get("links"), dict) else {}
+        found = data.get("links")
+        links = found if isinstance(found, dict) else {}
         for where, value in (("links.next", links.get("next")), ("links.next_page", links.get("next_page")),
                              ("next_page", data.get("next_page"))):
             if value in (None, ""):

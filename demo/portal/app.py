@@ -17,6 +17,7 @@ import json
 import math
 from collections.abc import Awaitable, Callable
 from datetime import date
+from decimal import Decimal
 from functools import cache, wraps
 from pathlib import Path
 from typing import Any
@@ -28,18 +29,20 @@ from collectors.importers.headers import resolve
 from collectors.parsers import exchange as exchange_keys
 from collectors.parsers import landchina_api
 from collectors.parsers import mnr as mnr_keys
-from demo.generate import Area, Fen
+from demo.generate import area_units, centi_of, fen_of, wan_text
 from demo.portal.catalog import (
     CLASSIFY,
     Catalog,
     Copy,
-    Notice,
+    PortalNotice,
     build_catalog,
     cell_text,
     lot_cells,
+    value_kind,
 )
 from models.assemble import specs_for
 from models.codelists import Kind
+from models.fields import ValueKind
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -75,32 +78,32 @@ def label_for(kind: Kind, name: str) -> str:
     raise LookupError(f"no label of {kind.value}.{name} resolves back to it")
 
 
-def field_texts(n: Notice, style: int) -> dict[str, str]:
+def field_texts(n: PortalNotice, style: int) -> dict[str, str]:
     """Field → the text a page prints (lots flattened into the parallel lot columns)."""
     out: dict[str, str] = {}
     for name in _COMMON_ORDER:
         if name in n.values:
-            out[name] = cell_text(name, n.values[name], style)
+            out[name] = cell_text(n.kind, name, n.values[name], style)
     for name, value in n.values.items():
         if name in _COMMON_ORDER or name in ("lots", "kind"):
             continue
-        out[name] = cell_text(name, value, style)
+        out[name] = cell_text(n.kind, name, value, style)
     if n.values.get("lots"):
         out.update(lot_cells(n.values["lots"], style))
     return out
 
 
-def award_rows(n: Notice) -> list[tuple[str, str, str, str]]:
+def award_rows(n: PortalNotice) -> list[tuple[str, str, str, str]]:
     """(lot, supplier, USCC, amount in 万元) of each winner, as the real result pages' award tables
     (包组 | 供应商名称 | 统一社会信用代码 | 中标金额(万元)) print them; exact, six places."""
-    return [(lot.name or "", o.name, o.uscc, f"{a.n // 1_000_000}.{a.n % 1_000_000:06d}")
+    return [(lot.name or "", o.name, o.uscc, wan_text(a))
             for lot in n.values.get("lots") or [] for o, a in lot.winners]
 
 
 _AWARD_FIELDS = ("lot", "winner", "winner_uscc", "award_amount")
 
 
-def label_rows(n: Notice, style: int, *, region: bool = True, awards: bool = False) -> list[tuple[str, str]]:
+def label_rows(n: PortalNotice, style: int, *, region: bool = True, awards: bool = False) -> list[tuple[str, str]]:
     """Label and text of each field; with ``awards`` the winners are left to :func:`award_rows`."""
     texts = field_texts(n, style)
     if awards and award_rows(n):
@@ -409,10 +412,10 @@ class Portal:
             key = landchina_api.FIELD_KEY.get(name)
             if key is None:
                 continue
-            if isinstance(value, Area):  # 公顷, six places, no unit (the unit is the key's)
-                data[key] = f"{value.centi // 1_000_000}.{value.centi % 1_000_000:06d}"
-            elif isinstance(value, Fen):  # 万元
-                data[key] = f"{value.n // 1_000_000}.{value.n % 1_000_000:06d}"
+            if isinstance(value, Decimal) and value_kind(n.kind, name) is ValueKind.area:
+                data[key] = area_units(value, "公顷")  # six places, no unit (the unit is the key's)
+            elif isinstance(value, Decimal):  # 万元
+                data[key] = wan_text(value)
             elif isinstance(value, date):
                 data[key] = value.strftime("%Y-%m-%dT00:00:00")
             else:
@@ -451,12 +454,13 @@ class Portal:
             binding = mnr_keys.FIELD_BINDING.get(name)
             if binding is None:
                 continue
-            if isinstance(value, Area):  # 平方千米, no unit (the binding's)
-                text = f"{value.centi // 100_000_000}.{value.centi % 100_000_000:08d}"
-            elif isinstance(value, Fen):  # 万元
-                text = f"{value.n // 1_000_000}.{value.n % 1_000_000:06d}"
+            if isinstance(value, Decimal) and value_kind(n.kind, name) is ValueKind.area:
+                centi = centi_of(value)  # 平方千米 with eight places, no unit (the binding's)
+                text = f"{centi // 100_000_000}.{centi % 100_000_000:08d}"
+            elif isinstance(value, Decimal):  # 万元
+                text = wan_text(value)
             else:
-                text = cell_text(name, value, n.index)
+                text = cell_text(n.kind, name, value, n.index)
             rows.append((label_for(n.kind, name), binding, text))
         html = TEMPLATES.get_template("mnr_detail.html").render(n=n, rows=rows,
                                                                 charset="gbk" if c.fault == "gbk" else "utf-8")
@@ -492,16 +496,16 @@ class Portal:
             key = exchange_keys.FIELD_KEY.get(name)
             if key is None:
                 continue
-            if isinstance(value, Fen):
-                data[key] = f"{value.n // 1_000_000}.{value.n % 1_000_000:06d}"
+            if isinstance(value, Decimal):  # 万元 (the exchange has no area fields)
+                data[key] = wan_text(value)
             else:
-                data[key] = cell_text(name, value, n.index)
+                data[key] = cell_text(n.kind, name, value, n.index)
         html = TEMPLATES.get_template("exchange_detail.html").render(
             n=n, json=json.dumps(data, ensure_ascii=False), charset="gbk" if c.fault == "gbk" else "utf-8")
         return await self.page(request, c, html)
 
     # -- OCDS ------------------------------------------------------------------------------------------
-    def _release(self, n: Notice) -> dict[str, Any]:
+    def _release(self, n: PortalNotice) -> dict[str, Any]:
         tag = {"announcement": "tender", "correction": "tenderAmendment", "result": "award", "contract": "contract",
                "termination": "tenderCancellation"}.get(n.notice_type, "planning")
         v = n.values
@@ -514,8 +518,8 @@ class Portal:
                          "address": {"region": n.region, "countryName": "中国"}}],
             "tender": {"id": v.get("project_no"), "title": n.title},
         }
-        if isinstance(v.get("budget"), Fen):
-            release["tender"]["value"] = {"amount": v["budget"].n / 100, "currency": "CNY"}
+        if isinstance(v.get("budget"), Decimal):
+            release["tender"]["value"] = {"amount": fen_of(v["budget"]) / 100, "currency": "CNY"}
         if v.get("method"):
             release["tender"]["procurementMethodDetails"] = v["method"]
         awards = []
@@ -524,11 +528,11 @@ class Portal:
                 org, amount = lot.winners[0]
                 awards.append({"id": f"{n.ident}-{i}", "status": "active",
                                "suppliers": [{"id": org.uscc, "name": org.name}],
-                               "value": {"amount": amount.n / 100, "currency": "CNY"}})
+                               "value": {"amount": fen_of(amount) / 100, "currency": "CNY"}})
         if awards:
             release["awards"] = awards[:1]
-        if isinstance(v.get("contract_amount"), Fen):
-            release["contracts"] = [{"id": f"{n.ident}-c", "value": {"amount": v["contract_amount"].n / 100,
+        if isinstance(v.get("contract_amount"), Decimal):
+            release["contracts"] = [{"id": f"{n.ident}-c", "value": {"amount": fen_of(v["contract_amount"]) / 100,
                                                                      "currency": "CNY"},
                                      "dateSigned": v["contract_signed_at"].isoformat() + "+08:00"}]
         return release

@@ -29,28 +29,33 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from demo.generate import (
     DEFAULT_SEED,
     NATIONAL,
-    Area,
-    Fen,
     LotValue,
     Org,
-    Project,
-    Row,
+    PlannedNotice,
+    PlannedProject,
     World,
-    _fates,
-    _pick_place,
+    area_units,
     bad_uscc,
+    fen_of,
     land_project,
     mining_project,
+    pick_place,
     procurement_project,
+    project_fates,
     state_asset_project,
     tender_project,
+    wan_text,
 )
-from models.codelists import GGZY_CLASSIFY, Kind
+from models.codelists import GGZY_CLASSIFY, Kind, NoticeType
+from models.fields import ValueKind, specs_of
+from models.kinds import AREA_MODELS
 from models.normalize import format_yuan, lookup_region
 
 # Faults a copy can carry, and what the crawl must make of them.
@@ -112,19 +117,27 @@ OCDS_PUBLISHER = "浙江省政府采购网"
 
 
 @dataclass
-class Notice:
-    """One generated notice with everything a platform needs to render it."""
+class PortalNotice:
+    """One generated notice with everything a platform needs to render it: a portal-only record.
+
+    Not the models' ``Notice``: that one is the *result* of collecting (validated, normalized,
+    with its sources); this one is the *input* the imitation portal prints on each platform's
+    pages: the generator's planned values (exact Decimal yuan and m², dates, lots with their
+    parties) before any platform has turned them into text, plus what the platforms need to
+    place it (catalog index, project key, the stage word). Crawling and normalizing its pages
+    must give back a models' Notice with the same facts.
+    """
 
     key: str  # stable id (generator row uid)
     kind: Kind
-    notice_type: str  # the model's value (announcement, correction …)
-    stage_zh: str  # the generator's stage word
+    notice_type: NoticeType
+    word: str  # the generator's stage word (出让公告, 供地结果 …)
     title: str
     published_at: datetime
     publisher: str
     region: str  # full division name, as detail pages print it
     region_code: str
-    values: dict[str, Any]  # field → canonical value (Fen, Area, date, str, list[LotValue] …)
+    values: dict[str, Any]  # field → canonical value (Decimal yuan or m², date, str, list[LotValue] …)
     project_key: str
     index: int  # position in the catalog (drives deterministic choices)
 
@@ -139,7 +152,7 @@ class Copy:
     """A notice as one platform serves it."""
 
     platform: str  # spider name: ggzy, epoint, ccgp, landchina, mnr, exchange, ocds
-    notice: Notice
+    notice: PortalNotice
     fault: str | None = None
     stage: str | None = None  # ggzy DEAL_STAGE / Epoint categorynum / ccgp channel (may be misfiled)
     stage_text: str | None = None
@@ -148,9 +161,9 @@ class Copy:
 @dataclass
 class Catalog:
     seed: int
-    notices: list[Notice]
+    notices: list[PortalNotice]
     copies: list[Copy]
-    ocds_projects: list[list[Notice]] = field(default_factory=list)
+    ocds_projects: list[list[PortalNotice]] = field(default_factory=list)
     revision: int = 1
     adversarial: bool = False  # hostile list records too (served by the app's ggzy list)
 
@@ -159,10 +172,13 @@ class Catalog:
 
 
 def _region(code: str) -> str:
-    return lookup_region(code).value.full_name
+    region = lookup_region(code).value
+    if region is None:  # the generator only uses codes of models/data/divisions.csv
+        raise ValueError(f"region code {code}: not a known division")
+    return region.full_name
 
 
-def _notices(projects: list[Project], kind: Kind, start: int, publisher_of) -> Iterator[Notice]:
+def _notices(projects: list[PlannedProject], kind: Kind, start: int, publisher_of) -> Iterator[PortalNotice]:
     i = start
     for project in projects:
         for row in project.rows:
@@ -170,14 +186,14 @@ def _notices(projects: list[Project], kind: Kind, start: int, publisher_of) -> I
             i += 1
 
 
-def _notice(row: Row, kind: Kind, project: Project, index: int, publisher: str) -> Notice:
+def _notice(row: PlannedNotice, kind: Kind, project: PlannedProject, index: int, publisher: str) -> PortalNotice:
     values = {k: v for k, v in row.values.items() if v is not None and not k.startswith("_")}
     title = values.pop("title")
     published = values.pop("published_at")
     values.pop("publisher", None)
     values.pop("body", None)  # bodies differ per platform; the facts are the fields
     code = values.pop("region_code")
-    return Notice(row.uid, kind, row.stage.en, row.stage.zh, title, published, publisher, _region(code), code,
+    return PortalNotice(row.uid, kind, row.stage.type, row.stage.word, title, published, publisher, _region(code), code,
                   values, project.uid, index)
 
 
@@ -192,27 +208,27 @@ def build_catalog(seed: int = DEFAULT_SEED, projects: int = 16, *, faults: bool 
     rng = world.rng
     n = max(4, projects)
 
-    def make(kind: str, build, pick) -> list[Project]:
-        fates = _fates(rng, n)
+    def make(kind: str, build, pick) -> list[PlannedProject]:
+        fates = project_fates(rng, n)
         return [build(f"{kind}-{i:03d}", pick(i), fates[i]) for i in range(n)]
 
     national = NATIONAL + ("32",)
     land = make("land", lambda uid, place, fate: land_project(world, uid, place, fate),
-                lambda i: _pick_place(rng, national, prefecture_share=0.05))
+                lambda i: pick_place(rng, national, prefecture_share=0.05))
     mining = make("mining", lambda uid, place, fate: mining_project(world, uid, place, fate),
-                  lambda i: _pick_place(rng, national))
+                  lambda i: pick_place(rng, national))
     procurement = make("proc", lambda uid, place, fate: procurement_project(world, uid, place, fate,
                                                                             numbering="ccgp", max_lots=3),
-                       lambda i: _pick_place(rng, ("32",) if i % 3 == 0 else national))
+                       lambda i: pick_place(rng, ("32",) if i % 3 == 0 else national))
     assets = make("asset", lambda uid, place, fate: state_asset_project(world, uid, place, fate, exchange=EXCHANGE),
-                  lambda i: _pick_place(rng, NATIONAL + ("11",), prefecture_share=0.4))
+                  lambda i: pick_place(rng, NATIONAL + ("11",), prefecture_share=0.4))
     tenders = make("tender", lambda uid, place, fate: tender_project(
         world, uid, place, fate, numbered=True, max_sections=2,
-        publisher=f"{place.province}公共资源交易中心"), lambda i: _pick_place(rng, ("32",) if i % 2 == 0 else national))
-    ocds = [procurement_project(world, f"ocds-{i:03d}", _pick_place(rng, ("33",)), "complete", numbering="ocds")
+        publisher=f"{place.province}公共资源交易中心"), lambda i: pick_place(rng, ("32",) if i % 2 == 0 else national))
+    ocds = [procurement_project(world, f"ocds-{i:03d}", pick_place(rng, ("33",)), "complete", numbering="ocds")
             for i in range(max(3, n // 3))]
 
-    notices: list[Notice] = []
+    notices: list[PortalNotice] = []
     for projects_, kind, publisher_of in (
         (land, Kind.land, lambda row: row.values["publisher"]),
         (mining, Kind.mining, lambda row: row.values["grantor"]),
@@ -230,7 +246,7 @@ def build_catalog(seed: int = DEFAULT_SEED, projects: int = 16, *, faults: bool 
                    adversarial)
 
 
-def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool, adversarial: bool = False) -> list[Copy]:
+def _copies(notices: list[PortalNotice], ocds: list[list[PortalNotice]], faults: bool, adversarial: bool = False) -> list[Copy]:
     copies: list[Copy] = []
     by_project: dict[str, int] = {}
     for nt in notices:
@@ -238,12 +254,12 @@ def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool, adver
         jiangsu = nt.region_code.startswith("32")
         t = nt.notice_type
         if nt.kind is Kind.land:
-            if nt.stage_zh == "供地结果":
+            if nt.word == "供地结果":
                 copies.append(Copy("landchina", nt))
             else:
                 copies.append(_ggzy(nt))
         elif nt.kind is Kind.mining:
-            if nt.stage_zh == "出让结果":
+            if nt.word == "出让结果":
                 copies.append(Copy("mnr", nt))
                 if p % 2 == 0:
                     copies.append(_ggzy(nt))  # the same result on ggzy (a cross-platform duplicate)
@@ -279,14 +295,14 @@ def _copies(notices: list[Notice], ocds: list[list[Notice]], faults: bool, adver
     return copies
 
 
-def _ggzy(nt: Notice, *, misfile: bool = False) -> Copy:
+def _ggzy(nt: PortalNotice, *, misfile: bool = False) -> Copy:
     code, text = GGZY_STAGES[nt.kind][nt.notice_type]
     if misfile:  # a 中标结果 filed under 0201 采购/资审公告, as in the real "a" page (§1.1)
         code, text = GGZY_STAGES[nt.kind]["announcement"]
     return Copy("ggzy", nt, stage=code, stage_text=text, fault="misfiled" if misfile else None)
 
 
-def _epoint(nt: Notice) -> Copy:
+def _epoint(nt: PortalNotice) -> Copy:
     code, text = EPOINT_CATEGORY[(nt.kind, nt.notice_type)]
     return Copy("epoint", nt, stage=code, stage_text=text)
 
@@ -358,30 +374,35 @@ def expected(catalog: Catalog, platforms: set[str] | None = None) -> Expected:
     return Expected(len(per_notice), sources, errors, sum(1 for v in per_notice.values() if len(v) > 1))
 
 
-def money_text(value: Fen, style: int) -> str:
-    """An amount as platforms print it (all exact): 元, 万元 with six places, or ￥… 万元（人民币）."""
-    yuan = format_yuan(value.n)
+def money_text(value: Decimal, style: int) -> str:
+    """An amount (Decimal yuan) as platforms print it (all exact): 元, 万元 with six places, or ￥… 万元（人民币）."""
+    yuan = format_yuan(fen_of(value))
     if style % 3 == 0:
         return f"{yuan}元"
-    wan = f"{value.n // 1_000_000}.{value.n % 1_000_000:06d}"
+    wan = wan_text(value)
     if style % 3 == 1:
         return f"{wan}万元"
     return f"￥{wan} 万元（人民币）"
 
 
-def area_text(value: Area, style: int) -> str:
-    m2 = f"{value.centi // 100}.{value.centi % 100:02d}"
+def area_text(value: Decimal, style: int) -> str:
+    """An area (Decimal m²) as platforms print it (exact): 平方米 or 公顷 with six places."""
     if style % 2 == 0:
-        return f"{m2}平方米"
-    return f"{value.centi // 1_000_000}.{value.centi % 1_000_000:06d}公顷"
+        return f"{area_units(value, '平方米')}平方米"
+    return f"{area_units(value, '公顷')}公顷"
 
 
-def cell_text(name: str, value: Any, style: int) -> str:
-    """The text a detail page prints for a canonical value."""
-    if isinstance(value, Fen):
-        return money_text(value, style)
-    if isinstance(value, Area):
-        return area_text(value, style)
+@cache
+def value_kind(kind: Kind, name: str) -> ValueKind | None:
+    """How the models read field ``name`` of ``kind`` (money, area …): the one definition."""
+    spec = specs_of(AREA_MODELS[kind]).get(name)
+    return spec.value if spec else None
+
+
+def cell_text(kind: Kind, name: str, value: Any, style: int) -> str:
+    """The text a detail page prints for a canonical value of field ``name``."""
+    if isinstance(value, Decimal):
+        return area_text(value, style) if value_kind(kind, name) is ValueKind.area else money_text(value, style)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, date):

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import resources
-from store.procs import exclusive
 from gongkai.site import downloads as dl
 from gongkai.site import jobs as jobmod
 from gongkai.site.lists import Version, list_has_pages, page_sigs, project_items
@@ -32,6 +31,7 @@ from gongkai.site.sitemap import write_robots, write_sitemaps
 from gongkai.site.state import clear, get_meta, open_state, set_meta
 from gongkai.site.writer import Writer
 from models.codelists import Kind
+from store.procs import exclusive
 
 FORMAT = "1"  # bump when the URL design or the state layout changes
 PACKAGE = Path(__file__).resolve().parent
@@ -105,7 +105,7 @@ def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tu
         chunk = project_ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
         vs: dict[str, list[Version]] = {}
-        for r in conn.execute(_VERSION_SQL + f" WHERE project_id IN ({marks})", chunk):  # noqa: S608
+        for r in conn.execute(_VERSION_SQL + f" WHERE project_id IN ({marks})", chunk):
             vs.setdefault(r[0], []).append(_version(r))
             version_ids.append(r[1])
         ps: dict[str, list[str]] = {}
@@ -280,7 +280,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
                + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs + SINGLETONS)
         # the unfinished jobs of a killed build first (its new pages were to be written before ours)
         seen = set(pending)
-        jobs = pending + [j for j in own if j not in seen and not seen.add(j)]
+        jobs = pending + [j for j in dict.fromkeys(own) if j not in seen]  # own deduplicated, in order
         state.execute("DELETE FROM pending")
         state.executemany("INSERT INTO pending (job) VALUES (?)", [(json.dumps(j, ensure_ascii=False),) for j in jobs])
     else:
@@ -321,7 +321,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
 
     t = time.perf_counter()
     setup = jobmod.WorkerSetup(db, out, site_url, as_of, known, report.downloads)
-    written, changed = jobmod.run_all(jobs, setup, state, workers=workers, progress=progress)
+    written, rewritten = jobmod.run_all(jobs, setup, state, workers=workers, progress=progress)
     report.timings["render"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -342,7 +342,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
     marker.unlink()
     report.timings["sitemap and state"] = time.perf_counter() - t
     report.files = len(written) + len(extra.written)
-    report.written = changed + extra.changed
+    report.written = rewritten + extra.changed
     state.close()
     conn.close()
     report.seconds = time.perf_counter() - started

@@ -28,8 +28,8 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     and update the search index.
 
     Only pages whose bytes change are written; the first build renders everything."""
-    from store.procs import Busy
     from gongkai.site.build import build as run_build
+    from store.procs import Busy
 
     target = out or cfg.site
     if not cfg.db.exists():
@@ -52,8 +52,8 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     click.echo(report.summary())
     click.echo(f"open {target / 'index.html'}")
     if search:
-        from store.config import index_paths
         from search_index import update_index
+        from store.config import index_paths
 
         index_dir, _published = index_paths(cfg.db)
         out_index = update_index(cfg.db, index_dir)

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.export import export_csv, export_jsonl
-from store.paths import safe_join
-from store.db import sha256_file
 from models.codelists import Kind
+from store.db import sha256_file
+from store.paths import safe_join
 
 
 @dataclass

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 
 from gongkai.site import i18n
+from gongkai.site.text import clean
 from store import paths
 from store.paths import tag_base
-from gongkai.site.text import clean
 
 _COLS = ("version_id", "version", "kind", "notice_type", "title", "publisher", "published_at", "region_name",
          "first_seen_at", "project_id")

@@ -27,7 +27,7 @@ LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention for "mark, translate later"
+def N_(message: str) -> str:
     return message
 
 
@@ -69,7 +69,7 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buf)
 
 
-def gettext_for(lang: str):  # noqa: ANN201 - a gettext callable
+def gettext_for(lang: str):
     return translations(lang).gettext
 
 
@@ -81,7 +81,7 @@ def role_label(role: str, lang: str) -> str:
     return gettext_for(lang)(ROLE_LABELS[role]) if role in ROLE_LABELS else role
 
 
-def field_label(spec, lang: str) -> str:  # noqa: ANN001 - a models.fields.FieldSpec
+def field_label(spec, lang: str) -> str:
     """A field's label: the Chinese label (with unit), or in English the first clause of its description."""
     if lang != "en":
         return spec.label

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.procs import die_with_parent
 from gongkai.site import feeds
 from gongkai.site.lists import FEED_SIZE
 from gongkai.site.pages import entities, listings, overview, records
@@ -23,6 +22,7 @@ from gongkai.site.reader import connect_ro
 from gongkai.site.render import Renderer
 from gongkai.site.state import state_path
 from gongkai.site.writer import Writer
+from store.procs import die_with_parent
 
 Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", code) | ("head", key)
 #             | ("page", key, n) | ("feed", key) | ("home",) | ("stats",) | ("static",) | ("regions",)
@@ -30,6 +30,7 @@ Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", cod
 
 def feed_items(ctx: Ctx, key: str) -> list[str]:
     """The newest versions (by first seen) of a feed: from the state's lists, or the store."""
+    args: tuple[str | int, ...]
     if key == "all":
         sql, args = "SELECT version_id FROM notices ORDER BY first_seen_at DESC, version_id DESC LIMIT ?", (FEED_SIZE,)
     elif key.startswith("pfeed:"):

@@ -16,9 +16,9 @@ from typing import Any
 
 import orjson
 
-from store.schema import area_columns, project_table
 from models.codelists import Kind
 from models.kinds import awarded_amount_column
+from store.schema import area_columns, project_table
 
 NOTICE_COLS = (
     "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",

@@ -28,8 +28,10 @@ def write_sitemaps(state: sqlite3.Connection, writer: Writer, site_url: str) -> 
         "SELECT path FROM files WHERE path LIKE '%.html' AND path NOT IN ('404.html', 'en/404.html') ORDER BY rowid")]
     # also the pages written in this build but not yet recorded in the state
     seen = set(rels)
-    rels += [p for p, _s, _n in writer.written
-             if p.endswith(".html") and p not in seen and not p.endswith("404.html") and not seen.add(p)]
+    for p, _s, _n in writer.written:
+        if p.endswith(".html") and p not in seen and not p.endswith("404.html"):
+            seen.add(p)
+            rels.append(p)
     if len(rels) <= MAX_URLS:
         writer.write("sitemap.xml", _urlset(base, rels))
         return len(rels)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from gongkai.site import reader
-from store import paths
 from gongkai.site.pages.context import Ctx
 from gongkai.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
 from models.codelists import Kind, NoticeType
 from models.normalize.regions import children, provinces, region_by_code
+from store import paths
 
 
 def render_party(ctx: Ctx, party_id: str) -> None:

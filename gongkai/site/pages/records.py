@@ -7,11 +7,11 @@ from typing import Any
 import orjson
 
 from gongkai.site import i18n, reader, text
-from store import paths
 from gongkai.site.pages.context import Ctx
 from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS
+from store import paths
 
 # Paragraphs of a notice's page text shown on its page (the whole text is in the downloads and Datasette).
 TEXT_PARAGRAPHS = 2000
