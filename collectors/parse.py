@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from lxml.etree import LxmlError
+
 from collectors.items import attachment_links
 from collectors.parsers import Extracted, ParseError, Refused
 from collectors.parsers.document import decode
@@ -116,6 +118,10 @@ def parse_bytes(data: bytes, *, name: str = "", url: str | None = None, family: 
         records = read_records(data, name=name, url=url, family=family)
     except ParseError as exc:
         return [Parsed(name or "input", error=str(exc))]
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, UnicodeError,
+            LxmlError) as exc:
+        # a shape no parser foresaw: a refusal that says what broke, never a traceback
+        return [Parsed(name or "input", error=f"unreadable: {type(exc).__name__}: {str(exc)[:300]}")]
     out: list[Parsed] = []
     for i, rec in enumerate(records):
         if isinstance(rec, Refused):

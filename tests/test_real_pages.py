@@ -171,3 +171,25 @@ def test_cli_json_lines_and_exit_codes(tmp_path: Path) -> None:
     out = json.loads(run.stdout)
     assert set(out) == {"error", "location"}
     assert str(bad) in out["location"]
+
+
+def test_cut_and_spliced_real_files_give_notices_or_reasons_never_exceptions(capsys: pytest.CaptureFixture) -> None:
+    """Real bytes cut at random points (a truncated download, a spliced cache): parse never raises
+    and prints nothing of its own (a library's warnings on stdout would break --json lines)."""
+    import random
+
+    rng = random.Random(20261201)
+    read = 0
+    for path in _every_real_file():
+        data = path.read_bytes()
+        if not data:
+            continue
+        for _ in range(3):
+            cut = rng.randrange(1, len(data))
+            for chunk in (data[:cut], data[cut:], data[:cut] + data[min(len(data), cut + rng.randrange(1, 500)):]):
+                for parsed in parse_bytes(chunk, name=path.name):
+                    result = notice_json(parsed)
+                    assert result.get("error") or result.get("title"), result
+                    read += 1
+    assert read > 200
+    assert capsys.readouterr().out == ""

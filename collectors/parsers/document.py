@@ -111,11 +111,14 @@ class Page:
 def parse_html(html: str, base_url: str | None = None) -> Page:
     """Read an HTML page (or fragment) into blocks."""
     html = html.replace("\r\n", "\n").replace("\r", "\n")
+    page = Page([])
     try:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
-        root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
-    page = Page([])
+        try:
+            root = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
+        except (etree.ParserError, ValueError):
+            return page  # nothing an HTML parser can hold (only whitespace, comments, a lone tag)
     for meta in root.iter("meta"):
         name = (meta.get("name") or meta.get("property") or "").strip()
         if name and meta.get("content") is not None:

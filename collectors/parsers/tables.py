@@ -37,6 +37,7 @@ import html
 import io
 import json
 import re
+import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -474,9 +475,10 @@ def region_in(text: str, province: str) -> str | None:
 def _from_xls(data: bytes, name: str) -> list[Extracted | Refused]:
     import xlrd
 
+    notes = io.StringIO()  # xlrd writes its warnings to stdout by default: never into our JSON Lines
     try:
-        book = xlrd.open_workbook(file_contents=data)
-    except (xlrd.XLRDError, OSError, ValueError, AssertionError) as exc:
+        book = xlrd.open_workbook(file_contents=data, logfile=notes, verbosity=0)
+    except (xlrd.XLRDError, OSError, ValueError, AssertionError, IndexError, struct.error) as exc:
         raise ParseError(f"{PurePath(name).name}: not a readable Excel 97 workbook ({exc})") from exc
     sheet = book.sheet_by_index(0)
     rows: list[list[str]] = []
