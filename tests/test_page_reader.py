@@ -119,3 +119,32 @@ def test_hostile_text_stays_text() -> None:
     [notice] = _notices(html)
     assert "<script>" not in json.dumps(notice, ensure_ascii=False)  # scripts are never read as text
     assert "<img src=x onerror=alert(1)>" in notice["project_name"]  # escaped text is kept as text
+
+
+def test_mining_and_state_asset_label_tables() -> None:
+    mining = """<html><body><h2>某省自然资源厅采矿权挂牌出让公告</h2><p>发布日期：2024年03月05日</p>
+    <table><tr><td>矿山名称</td><td>某某石灰岩矿</td></tr><tr><td>开采矿种</td><td>水泥用石灰岩</td></tr>
+    <tr><td>矿区面积</td><td>0.5432平方千米</td></tr><tr><td>挂牌起始价</td><td>1200万元</td></tr></table>
+    <p>出让人：某省自然资源厅</p></body></html>"""
+    [m] = _notices(mining)
+    assert (m["kind"], m["fields"]["area_m2"], m["fields"]["starting_price"]) == ("mining", "543200.00", "12000000.00")
+    assert m["fields"]["grantor"] == "某省自然资源厅"
+    asset = """<html><body><h1>某公司持有的某科技有限公司30%股权转让项目</h1><div>项目编号：G32024SH1000123</div>
+    <div>信息披露起始日期：2024-04-01</div><div>信息披露期满日期：2024-04-28</div>
+    <table><tr><th>转让底价</th><td>3,560.00万元</td><th>转让方名称</th><td>某市国有资本投资有限公司</td></tr>
+    <tr><th>转让比例</th><td>30%</td><th>交易方式</th><td>网络竞价</td></tr></table></body></html>"""
+    [a] = _notices(asset)
+    assert a["kind"] == "state_asset"
+    assert (a["fields"]["listing_price"], a["fields"]["listing_end"]) == ("35600000.00", "2024-04-28")
+    assert a["fields"]["transferor"] == "某市国有资本投资有限公司"
+
+
+def test_a_tender_result_in_label_paragraphs() -> None:
+    html = """<html><body><h3>某县道路改造工程中标结果公告</h3><div>发布时间：2024-06-18 10:05</div>
+    <p>招标编号：MS-2024-001</p><p>招标人：某县交通运输局</p><p>中标人：某某建设集团有限公司</p>
+    <p>中标价：12,345,678.90元</p><p>工期：180日历天</p></body></html>"""
+    [n] = _notices(html)
+    assert (n["kind"], n["notice_type"], n["project_no"]) == ("tender", "result", "MS-2024-001")
+    [winner] = [p for p in n["parties"] if p["role"] == "winner"]
+    assert (winner["name"], winner["amount"]) == ("某某建设集团有限公司", "12345678.90")
+    assert n["fields"]["duration_days"] == 180
