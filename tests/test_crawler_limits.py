@@ -10,7 +10,6 @@ responses go through the replay harness (the spiders' callbacks, no network).
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import pytest
@@ -26,18 +25,11 @@ from demo import replay
 from demo.portal import running
 from demo.portal.app import Portal
 from demo.portal.catalog import build_catalog, expected
+from tests.test_collect_crawl import rows
 
 PROJECTS = 6
 MAXSIZE = 1024 * 1024  # the endless page passes it quickly; every real page is far below it
 OVERRIDES = {"DOWNLOAD_TIMEOUT": 5, "RETRY_TIMES": 1, "DOWNLOAD_MAXSIZE": MAXSIZE}
-
-
-def rows(db, sql, *args):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
