@@ -42,7 +42,7 @@ test-all: $(STAMP) ## every test
 
 # mypy (configured in pyproject [tool.mypy]) runs on every product package (0 errors required) and on
 # the benches; demo/ (the generator and imitation portal, not the product) is not checked yet.
-MYPY_PACKAGES := models store collectors search_index gongkai bench
+MYPY_PACKAGES := models store collectors search_index publish gongkai bench
 lint: $(STAMP) ## ruff (with security rules) and mypy on MYPY_PACKAGES
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(MYPY_PACKAGES)
@@ -81,7 +81,7 @@ golden: $(STAMP) ## rebuild the golden site pages and feeds: prints the diff, fa
 	GONGKAI_GOLDEN=$(if $(ACCEPT),accept,review) $(PYTEST) -q -s tests/test_site_golden.py -k test_golden_pages
 
 messages: $(STAMP) ## extract interface strings into the English catalogue (fails while any is untranslated)
-	$(BIN)/python -m gongkai.site.messages
+	$(BIN)/python -m publish.site.messages
 
 test-browser: $(STAMP) ## browser tests in headless Chromium (/usr/bin/chromium): console, links, axe, 320 px
 	$(PYTEST) -q -m browser
@@ -97,4 +97,4 @@ serve: $(STAMP) ## index + publish DB, then serve Datasette, the site (/site/) a
 	$(BIN)/gongkai --db $(DB) serve --port $(SERVE_PORT) --site $(SITE)
 
 datasette-metadata: $(STAMP) ## regenerate datasette/metadata.json from metadata.base.yml and the models
-	$(BIN)/python -c 'from gongkai.serve import write_metadata; print(write_metadata())'
+	$(BIN)/python -c 'from publish.metadata import write_metadata; print(write_metadata())'

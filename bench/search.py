@@ -26,8 +26,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench import Figure
+from collectors.submit import submit
 from demo.generate import generate_big_csv
-from gongkai.submit import submit
 from models.codelists import Kind
 from search_index import SearchRequest, open_engine, rebuild, update_index
 from search_index.analyzer import words
@@ -148,7 +148,7 @@ def _datasette(snapshot: Path, index_dir: Path, site: Path, ids: list[str]) -> d
 
 
 def bench_search(documents: int, repeat: int = 1) -> list[Figure]:
-    from gongkai.publish import publish
+    from publish.snapshot import publish
 
     figs: list[Figure] = []
     rows = max(200, int(documents / DOCS_PER_ROW))

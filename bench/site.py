@@ -24,9 +24,9 @@ from pathlib import Path
 
 from bench import Figure
 from demo.generate import generate_big_csv
-from gongkai.site.build import build
-from gongkai.site.feeds import build_feed
-from gongkai.site.reader import connect_ro
+from publish.site.build import build
+from publish.site.feeds import build_feed
+from publish.site.reader import connect_ro
 
 SITE_URL = "http://localhost:8001/site/"
 

@@ -16,11 +16,11 @@ import sys
 from pathlib import Path
 
 from collectors.importers.headers import load_map
+from collectors.submit import submit
 from demo.generate import generate_demo
-from gongkai.stats import format_stats, stats
-from gongkai.submit import submit
 from models.codelists import Kind
 from store.db import Store
+from store.stats import format_stats, stats
 
 
 def run(db: Path, out: Path, *, serve: bool = False) -> int:
@@ -60,7 +60,7 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
     print(format_stats(stats(store)))
     store.close()
     # build the static site and feeds beside the demo database
-    from gongkai.site.build import build as build_site
+    from publish.site.build import build as build_site
     from store.config import settings
 
     site = db.parent / "site"

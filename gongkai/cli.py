@@ -94,7 +94,7 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, regio
     Any invalid row refuses the whole file: exit code 1 and a report of every problem
     (row, column, value, reason) on stderr."""
     from collectors.importers.headers import MapError, load_map
-    from gongkai.submit import submit as run_submit
+    from collectors.submit import submit as run_submit
 
     mapping = None
     if map_file:
@@ -139,7 +139,7 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, regio
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default: stdout for CSV).")
 def template(kind: str, fmt: str, out: Path | None) -> None:
     """Print an empty submission template for KIND, both header forms documented."""
-    from gongkai.template import write_csv, write_xlsx
+    from collectors.importers.template import write_csv, write_xlsx
 
     if fmt == "xlsx":
         target = out or Path(f"template-{kind}.xlsx")
@@ -160,7 +160,7 @@ def template(kind: str, fmt: str, out: Path | None) -> None:
 @click.pass_obj
 def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:
     """Export every project with its notices (JSONL, or formula-safe CSV)."""
-    from gongkai.export import export_csv, export_jsonl
+    from publish.export import export_csv, export_jsonl
 
     store = open_store(cfg.db)
     try:
@@ -183,8 +183,8 @@ def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:
 @click.pass_obj
 def stats(cfg, as_json: bool) -> None:
     """Counts per kind, notice type, province, and rejected inputs."""
-    from gongkai.stats import format_stats
-    from gongkai.stats import stats as compute
+    from store.stats import format_stats
+    from store.stats import stats as compute
 
     store = open_store(cfg.db)
     try:
@@ -215,10 +215,10 @@ def generate(out: Path, seed: int, projects: int, rows: int) -> None:
 
 # Commands of the later pipeline stages live in their own modules (imported at the end so
 # that they can use this module's helpers).
+from gongkai.build_cli import build  # noqa: E402
 from gongkai.collect_cli import collect, portal  # noqa: E402
 from gongkai.parse_cli import parse  # noqa: E402
 from gongkai.search_cli import index, publish, search, serve  # noqa: E402
-from gongkai.site.commands import build  # noqa: E402
 
 for _command in (collect, portal, parse, build, index, search, publish, serve):
     cli.add_command(_command)

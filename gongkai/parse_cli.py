@@ -49,9 +49,9 @@ def _when(iso: str | None) -> str:
 
 def _summary(d: dict) -> str:
     """What a journalist reads in a terminal: Chinese labels, amounts in 元, Beijing time."""
-    from gongkai.site.i18n import role_label
     from models.assemble import specs_for
     from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS, Kind, NoticeType
+    from publish.site.i18n import role_label
 
     kind = Kind(d["kind"])
     specs = specs_for(kind)

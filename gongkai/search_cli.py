@@ -104,8 +104,8 @@ def search(cfg, query: str, kinds: tuple[str, ...], regions: tuple[str, ...], ty
 @click.pass_obj
 def publish(cfg, as_json: bool) -> None:
     """Publish a checked, immutable snapshot of the database for Datasette (beside it in published/)."""
-    from gongkai.publish import PublishError
-    from gongkai.publish import publish as run
+    from publish.snapshot import PublishError
+    from publish.snapshot import publish as run
 
     _need_db(cfg)
     _, root = _paths(cfg)

@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from gongkai.site.build import build
+from publish.site.build import build
 from store.db import Store
 from tests.test_site import SITE_URL, batch_one, batch_two, page_types
 

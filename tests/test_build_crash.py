@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 
 from collectors.importers.headers import load_map
+from collectors.submit import submit
 from demo.generate import generate_demo
-from gongkai.publish import current, publish
-from gongkai.site.build import TEMP_NAME, build
-from gongkai.submit import submit
 from models.codelists import Kind
+from publish.site.build import TEMP_NAME, build
+from publish.snapshot import current, publish
 from store.db import Store
 from tests.test_site import SITE_URL, files_of, make_fixture_db
 
@@ -136,7 +136,7 @@ def gongkai(db: Path, *args: str) -> list[str]:
 # -- the fast representative: a kill in the middle of an incremental build's page writes ----
 KILL_AT_REPLACE = """
 import os, pathlib, signal, sys
-from gongkai.site.build import build
+from publish.site.build import build
 n, calls = int(sys.argv[3]), [0]
 replace = pathlib.Path.replace
 def killing_replace(self, target):

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from gongkai.submit import submit
+from collectors.submit import submit
 from models.codelists import Kind
 from models.project import lot_key
 from store.db import Store

@@ -22,8 +22,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from collectors.submit import submit
 from demo.portal import running
-from gongkai.submit import submit
 from models.codelists import Kind
 from store.db import Store
 from tests.conftest import dump, write_csv

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gongkai.csv_safe import TRIGGERS, neutralize
+from publish.csv_safe import TRIGGERS, neutralize
 
 
 @given(st.text())

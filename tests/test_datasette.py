@@ -11,8 +11,9 @@ import feedparser
 import httpx
 import pytest
 
-from gongkai.publish import publish
-from gongkai.serve import build_metadata, free_port, settings, start, wait_ready
+from gongkai.serve import free_port, settings, start, wait_ready
+from publish.metadata import build_metadata
+from publish.snapshot import publish
 from search_index import update_index
 from tests.test_search_corpus import FULLWIDTH_COMPANY, LAND_TITLE, TRAD_TITLE, build_corpus
 

@@ -8,9 +8,9 @@ import time
 import feedparser
 import pytest
 
-from gongkai.site.build import build
-from gongkai.site.feeds import build_feed
-from gongkai.site.reader import connect_ro
+from publish.site.build import build
+from publish.site.feeds import build_feed
+from publish.site.reader import connect_ro
 from tests.test_site import SITE_URL, make_fixture_db
 
 

@@ -20,6 +20,7 @@ import pytest
 
 from collectors.importers.headers import load_map, resolve
 from collectors.importers.readers import read_table
+from collectors.submit import SubmitResult, submit
 from demo.generate import (
     BIG_CSV_HEADERS,
     GeneratedFile,
@@ -30,7 +31,6 @@ from demo.generate import (
     make_uscc,
     uscc_check_char,
 )
-from gongkai.submit import SubmitResult, submit
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.normalize.amounts import parse_amount

@@ -402,7 +402,7 @@ def test_every_hostile_file_gives_a_report_through_the_real_command(db, tmp_path
 def test_a_rollback_after_the_raw_file_was_kept_removes_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The raw bytes are kept inside the write transaction; when it rolls back (here: project
     compilation fails), they go too, and the database is as it was."""
-    from gongkai.submit import submit
+    from collectors.submit import submit
     from models.codelists import Kind
     from store.db import Batch, Store
 

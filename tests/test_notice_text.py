@@ -19,12 +19,12 @@ from scrapy.http import HtmlResponse
 
 from collectors.items import NoticeItem, attachment_links
 from collectors.parsers import Extracted
-from gongkai.export import export_csv, export_jsonl
-from gongkai.publish import publish
-from gongkai.site.build import build
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.notice import Notice, Source
+from publish.export import export_csv, export_jsonl
+from publish.site.build import build
+from publish.snapshot import publish
 from search_index import SearchRequest, open_engine, update_index
 from search_index.fts import match_expression
 from store.db import Store

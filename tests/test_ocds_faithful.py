@@ -15,10 +15,10 @@ from collectors.items import ErrorItem, NoticeItem
 from collectors.parsers import Extracted, Refused
 from collectors.parsers.ocds import parse_ocds_bytes
 from demo import replay
-from gongkai.site import text
 from models.assemble import assemble
 from models.codelists import Kind
 from models.notice import Notice, Source
+from publish.site import text
 from tests.conftest import real_file
 
 SOURCE = Source(platform="OCDS", url="https://example.org/p.json", fetched_at=datetime(2026, 11, 1, tzinfo=UTC),

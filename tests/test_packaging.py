@@ -48,7 +48,7 @@ def test_every_package_of_the_checkout_is_in_the_wheel_list():
 def test_data_packages_map_the_repository_folders():
     setuptools = _pyproject()["tool"]["setuptools"]
     assert setuptools["package-dir"] == {"gongkai_templates": "templates", "gongkai_datasette": "datasette"}
-    from gongkai import resources
+    from publish import resources
 
     assert (resources.templates_dir() / "base.html").is_file()
     assert (resources.static_dir() / "site.css").is_file()
@@ -83,7 +83,7 @@ def test_the_installed_wheel_runs_the_pipeline_outside_the_checkout(tmp_path):
          cwd=tmp_path, env=dict(os.environ), timeout=600)
     (wheel,) = wheels.glob("gongkai-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for data in ("gongkai/locale/en/LC_MESSAGES/messages.po", "gongkai_templates/base.html",
+    for data in ("publish/locale/en/LC_MESSAGES/messages.po", "gongkai_templates/base.html",
                  "gongkai_templates/static/site.css", "gongkai_datasette/metadata.json",
                  "gongkai_datasette/settings.json", "gongkai_datasette/plugins/gongkai_search.py",
                  "gongkai_datasette/templates/base.html", "models/data/divisions.csv"):

@@ -8,8 +8,8 @@ import sqlite3
 
 import pytest
 
-from gongkai.publish import PublishError, current, publish
-from gongkai.serve import build_metadata
+from publish.metadata import build_metadata
+from publish.snapshot import PublishError, current, publish
 from store.db import connect_ro
 from store.schema import PUBLISH_INDEXES
 from tests.test_search_corpus import build_corpus
@@ -83,7 +83,7 @@ def test_missing_database_is_an_error(tmp_path):
 
 def test_metadata_json_is_generated_from_base_and_models():
     """Golden file: `make datasette-metadata` regenerates datasette/metadata.json."""
-    from gongkai.serve import CONFIG_DIR
+    from publish.metadata import CONFIG_DIR
 
     assert json.loads((CONFIG_DIR / "metadata.json").read_text(encoding="utf-8")) == build_metadata(), \
         "datasette/metadata.json is stale: run `make datasette-metadata`"

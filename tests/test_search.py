@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.publish import publish
+from publish.snapshot import publish
 from search_index import QueryError, SearchRequest, open_engine, parse, update_index
 from search_index.analyzer import fine_words, tokens
 from search_index.fold import fold
@@ -241,7 +241,7 @@ def test_html_in_data_is_escaped_in_json(engine):
 
 # -- incremental update -------------------------------------------------------------------------------
 def test_incremental_update_replaces_changed_documents(tmp_path):
-    from gongkai.submit import submit
+    from collectors.submit import submit
     from models.codelists import Kind
     from store.db import Store
     from tests.conftest import write_csv

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.publish import publish
 from gongkai.serve import free_port, start, wait_ready
+from publish.snapshot import publish
 from search_index import update_index
 from tests.test_search_corpus import TRAD_TITLE, build_corpus
 
@@ -36,7 +36,7 @@ def base_url(tmp_path_factory):
     port = free_port()
     built = site / "search" / "index.html"
     try:  # the real page when the site stage can build it
-        from gongkai.site.build import build as build_site
+        from publish.site.build import build as build_site
 
         build_site(db, site, site_url=f"http://127.0.0.1:{port}/site/", downloads=False, workers=1)
     except Exception:  # noqa: S110 - fall back to the documented form contract

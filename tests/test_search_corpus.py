@@ -11,8 +11,8 @@ import sqlite3
 from pathlib import Path
 
 from collectors.importers.headers import load_map
+from collectors.submit import submit
 from demo.generate import generate_demo
-from gongkai.submit import submit
 from models.codelists import Kind
 from store.db import Store
 from tests.conftest import write_csv

@@ -21,8 +21,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gongkai.publish import UNPUBLISHED_TABLES, publish
 from gongkai.serve import CONFIG_DIR, ROOT, datasette_command, free_port, start, wait_ready
+from publish.snapshot import UNPUBLISHED_TABLES, publish
 from search_index import update_index
 from tests.test_search_corpus import build_corpus
 
@@ -267,7 +267,7 @@ def test_csv_neutralized_across_chunk_boundaries():
 
 # -- the download is the published data -------------------------------------------------------------------
 def test_sqlite_download_has_no_unpublished_tables(tmp_path):
-    from gongkai.site.downloads import write_downloads
+    from publish.site.downloads import write_downloads
     from store.db import connect_ro
 
     db = build_corpus(tmp_path)

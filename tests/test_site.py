@@ -17,10 +17,10 @@ import html5lib
 import orjson
 import pytest
 
-from gongkai.site.build import build
 from models.assemble import Cell, assemble
 from models.codelists import Kind
 from models.notice import Attachment, Notice, Source
+from publish.site.build import build
 from store import paths
 from store.db import Store
 
@@ -269,10 +269,10 @@ def test_downloads_are_safe_and_verified(fixture_db, tmp_path):
 
 
 def test_pagination_numbers_pages_from_the_oldest(tmp_path, monkeypatch):
-    from gongkai.site import lists
+    from publish.site import lists
 
     monkeypatch.setattr(lists, "PAGE_SIZE", 3)
-    monkeypatch.setattr("gongkai.site.pages.listings.PAGE_SIZE", 3)
+    monkeypatch.setattr("publish.site.pages.listings.PAGE_SIZE", 3)
     db = tmp_path / "gongkai.db"
     store = Store(db)
     store.init()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from demo import replay
-from gongkai.site.build import build
+from publish.site.build import build
 from tests.test_site import SITE_URL, files_of, make_fixture_db, page_types
 
 GOLDEN_TREE = Path(__file__).parent / "golden" / "site"

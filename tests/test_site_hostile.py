@@ -10,7 +10,7 @@ import feedparser
 import html5lib
 import pytest
 
-from gongkai.site.build import build
+from publish.site.build import build
 from store import paths
 from tests.test_site import SITE_URL, files_of, make_fixture_db, page_types
 

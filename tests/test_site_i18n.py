@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from gongkai.site import messages, text
+from publish.site import messages, text
 
 
 def test_every_interface_string_is_translated():

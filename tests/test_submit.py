@@ -10,7 +10,7 @@ import orjson
 import pytest
 from openpyxl import Workbook
 
-from gongkai.submit import submit
+from collectors.submit import submit
 from models.codelists import Kind
 from tests.conftest import count, dump, write_csv
 

@@ -24,7 +24,7 @@ or carry a spreadsheet formula. Everything here is a limit with a reason:
     search index, the repository, the Python prefix) are replaced by their last component in
     every dynamic response (``/-/databases.json``, ``pragma_database_list``, error pages…);
   * Datasette's CSV (``.csv``, ``_format=csv``) gets the project's formula neutralisation
-    (:func:`gongkai.csv_safe.neutralize`: ``=`` ``+`` ``-`` ``@`` TAB CR and ＝＋－＠ prefixed
+    (:func:`publish.csv_safe.neutralize`: ``=`` ``+`` ``-`` ``@`` TAB CR and ＝＋－＠ prefixed
     with ``'``); cells that are plain numbers (``-5000``) are left as they are;
   * security headers: a CSP without ``'unsafe-inline'`` for scripts (Datasette's few inline
     scripts are allowed by their SHA-256, computed from its templates at start), and for
@@ -51,7 +51,7 @@ from urllib.parse import parse_qsl
 
 import datasette as datasette_module
 from datasette import hookimpl
-from gongkai.csv_safe import neutralize
+from publish.csv_safe import neutralize
 
 # -- limits (each with its reason) ---------------------------------------------------------------
 SQLITE_LIMITS = {

@@ -10,7 +10,7 @@ import sqlite3
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
-from gongkai.site.writer import Writer
+from publish.site.writer import Writer
 
 MAX_URLS = 50_000
 _HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import i18n, reader, text
-from gongkai.site.charts import bar_chart
-from gongkai.site.pages.context import Ctx
-from gongkai.site.pages.listings import entries, head_path, newest, region_name
 from models.codelists import Kind
+from publish.site import i18n, reader, text
+from publish.site.charts import bar_chart
+from publish.site.pages.context import Ctx
+from publish.site.pages.listings import entries, head_path, newest, region_name
 from store import paths
 
 HOME_LATEST = 5

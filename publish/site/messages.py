@@ -1,8 +1,8 @@
 """Interface strings: extraction with Babel and the English catalogue's upkeep (``make messages``).
 
-``python -m gongkai.site.messages`` extracts every message id from the templates (Jinja2
-``_()``) and from :mod:`gongkai.site` (``gettext()``, ``_()``, ``N_()``) and merges them into
-``gongkai/locale/en/LC_MESSAGES/messages.po``: new ids are added untranslated (the test
+``python -m publish.site.messages`` extracts every message id from the templates (Jinja2
+``_()``) and from :mod:`publish.site` (``gettext()``, ``_()``, ``N_()``) and merges them into
+``publish/locale/en/LC_MESSAGES/messages.po``: new ids are added untranslated (the test
 suite then fails until someone translates them), ids no longer used are dropped.
 """
 
@@ -15,9 +15,9 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from gongkai import resources
+from publish import resources
 
-SITE_CODE = Path(__file__).resolve().parent  # gongkai/site: the N_() marks in Python
+SITE_CODE = Path(__file__).resolve().parent  # publish/site: the N_() marks in Python
 KEYWORDS = {"_": None, "gettext": None, "N_": None, "ngettext": (1, 2)}
 
 

@@ -14,14 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.site import feeds
-from gongkai.site.lists import FEED_SIZE
-from gongkai.site.pages import entities, listings, overview, records
-from gongkai.site.pages.context import Ctx
-from gongkai.site.reader import connect_ro
-from gongkai.site.render import Renderer
-from gongkai.site.state import state_path
-from gongkai.site.writer import Writer
+from publish.site import feeds
+from publish.site.lists import FEED_SIZE
+from publish.site.pages import entities, listings, overview, records
+from publish.site.pages.context import Ctx
+from publish.site.reader import connect_ro
+from publish.site.render import Renderer
+from publish.site.state import state_path
+from publish.site.writer import Writer
 from store.procs import die_with_parent
 
 Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", code) | ("head", key)

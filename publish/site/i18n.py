@@ -2,7 +2,7 @@
 
 Message ids are the Chinese interface strings (in templates ``{{ _("首页") }}``, in Python
 :func:`N_` marks them for extraction). The English catalogue is the text file
-``gongkai/locale/en/LC_MESSAGES/messages.po``; it is compiled in memory with Babel at build
+``publish/locale/en/LC_MESSAGES/messages.po``; it is compiled in memory with Babel at build
 time (no ``.mo`` file is committed or generated). Data values (titles, names, places) are
 never translated: they stay as published. Regenerate the template catalogue with
 ``make messages`` after adding strings; ``tests/test_site_i18n.py`` fails when an
@@ -18,10 +18,10 @@ from io import BytesIO
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from gongkai import resources
 from models.codelists import kind_label as kind_label  # re-exported: the site's label of a kind
 from models.codelists import notice_type_label as notice_type_label
 from models.kinds import LOT_SUMMARY
+from publish import resources
 
 LANGS = ("zh", "en")
 HTML_LANG = {"zh": "zh-CN", "en": "en"}

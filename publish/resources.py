@@ -2,9 +2,9 @@
 
 In the repository they live where a reader expects them: ``templates/`` (the site's Jinja2
 templates and static assets), ``datasette/`` (the Datasette configuration directory: metadata,
-settings, templates, plugins) and ``gongkai/locale/`` (the interface catalogues). The wheel
+settings, templates, plugins) and ``publish/locale/`` (the interface catalogues). The wheel
 carries them as the data packages ``gongkai_templates`` and ``gongkai_datasette``
-(``[tool.setuptools.package-dir]`` in ``pyproject.toml``) and ``gongkai/locale``, so an
+(``[tool.setuptools.package-dir]`` in ``pyproject.toml``) and ``publish/locale``, so an
 installed ``gongkai`` finds them wherever it runs; an editable install (``make setup``) maps
 the same names to the checkout. Nothing here walks up from a source file.
 
@@ -66,7 +66,7 @@ def static_dir() -> Path:
 
 def locale_dir() -> Path:
     """The interface catalogues: ``<lang>/LC_MESSAGES/messages.po``."""
-    return _directory("gongkai", "locale")
+    return _directory("publish", "locale")
 
 
 def datasette_dir() -> Path:

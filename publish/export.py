@@ -4,7 +4,7 @@ JSONL: one line per project — the compiled project (money as exact decimal tex
 every version of every notice, each version's sources, and its page text (``body_text``)
 and ``attachments`` (``[{"name", "url"}]``) as stored in ``notice_texts``. CSV: one row per
 notice version with its project's columns, the page text and the attachments as JSON; text
-cells neutralized against formula injection (:mod:`gongkai.csv_safe`), numbers left as
+cells neutralized against formula injection (:mod:`publish.csv_safe`), numbers left as
 numbers. The page text is written whole (spreadsheets cut cells at 32,767 characters).
 """
 
@@ -16,7 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import orjson
 
-from gongkai.csv_safe import neutralize
+from publish.csv_safe import neutralize
 from store.db import Store
 
 if TYPE_CHECKING:

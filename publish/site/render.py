@@ -10,8 +10,8 @@ from typing import Any
 import jinja2
 import orjson
 
-from gongkai import resources
-from gongkai.site import i18n, text
+from publish import resources
+from publish.site import i18n, text
 from store import paths
 
 

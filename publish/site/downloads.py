@@ -1,9 +1,9 @@
 """Bulk downloads: JSONL and formula-safe CSV per area (gzip, reproducible), a SQLite copy, SHA256SUMS.
 
-The exports reuse :mod:`gongkai.export` (which neutralizes CSV formulas through
-:mod:`gongkai.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
+The exports reuse :mod:`publish.export` (which neutralizes CSV formulas through
+:mod:`publish.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
 connection, never by copying a live WAL database, and holds what ``gongkai publish`` publishes:
-the operational tables publish drops (:data:`gongkai.publish.UNPUBLISHED_TABLES`, the crawler's
+the operational tables publish drops (:data:`publish.snapshot.UNPUBLISHED_TABLES`, the crawler's
 ``crawl_state``) are dropped from the copy too, which is then vacuumed so no page of them is left.
 A file is replaced only when its bytes change; gzip headers carry no time or name, so the same
 data gives the same bytes.
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.export import export_csv, export_jsonl
 from models.codelists import Kind
+from publish.export import export_csv, export_jsonl
 from store.db import sha256_file
 from store.paths import safe_join
 
 
 @dataclass
 class _ReadOnlyStore:
-    """What gongkai.export needs of a Store: a connection (here a read-only one)."""
+    """What publish.export needs of a Store: a connection (here a read-only one)."""
 
     conn: sqlite3.Connection
 
@@ -44,7 +44,7 @@ def _settle(tmp: Path, target: Path) -> None:
 
 def _strip_unpublished(copy: Path) -> None:
     """Drop from the downloadable copy what publish drops from the served snapshot; vacuum the freed pages."""
-    from gongkai.publish import UNPUBLISHED_TABLES
+    from publish.snapshot import UNPUBLISHED_TABLES
 
     conn = sqlite3.connect(copy, isolation_level=None)
     try:

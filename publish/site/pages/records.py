@@ -6,11 +6,11 @@ from typing import Any
 
 import orjson
 
-from gongkai.site import i18n, reader, text
-from gongkai.site.pages.context import Ctx
 from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS
+from publish.site import i18n, reader, text
+from publish.site.pages.context import Ctx
 from store import paths
 
 # Paragraphs of a notice's page text shown on its page (the whole text is in the downloads and Datasette).

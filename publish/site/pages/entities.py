@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import reader
-from gongkai.site.pages.context import Ctx
-from gongkai.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
 from models.codelists import Kind, NoticeType
 from models.normalize.regions import children, provinces, region_by_code
+from publish.site import reader
+from publish.site.pages.context import Ctx
+from publish.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
 from store import paths
 
 

@@ -16,8 +16,8 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from gongkai.site import i18n
-from gongkai.site.text import clean
+from publish.site import i18n
+from publish.site.text import clean
 from store import paths
 from store.paths import tag_base
 

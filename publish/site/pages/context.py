@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from gongkai.site import i18n
-from gongkai.site.render import Renderer
-from gongkai.site.writer import Writer
+from publish.site import i18n
+from publish.site.render import Renderer
+from publish.site.writer import Writer
 
 
 @dataclass

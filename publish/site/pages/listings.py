@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gongkai.site import i18n, reader
-from gongkai.site.lists import PAGE_SIZE, list_has_feed, page_count
-from gongkai.site.pages.context import Ctx
 from models.normalize.regions import region_by_code
+from publish.site import i18n, reader
+from publish.site.lists import PAGE_SIZE, list_has_feed, page_count
+from publish.site.pages.context import Ctx
 from store import paths
 
 HEAD_PAGES = 10  # page links on a head page: the newest ten and the first

@@ -22,15 +22,15 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai import resources
-from gongkai.site import downloads as dl
-from gongkai.site import jobs as jobmod
-from gongkai.site.lists import Version, list_has_pages, page_sigs, project_items
-from gongkai.site.reader import connect_ro, data_as_of
-from gongkai.site.sitemap import write_robots, write_sitemaps
-from gongkai.site.state import clear, get_meta, open_state, set_meta
-from gongkai.site.writer import Writer
 from models.codelists import Kind
+from publish import resources
+from publish.site import downloads as dl
+from publish.site import jobs as jobmod
+from publish.site.lists import Version, list_has_pages, page_sigs, project_items
+from publish.site.reader import connect_ro, data_as_of
+from publish.site.sitemap import write_robots, write_sitemaps
+from publish.site.state import clear, get_meta, open_state, set_meta
+from publish.site.writer import Writer
 from store.procs import exclusive
 
 FORMAT = "1"  # bump when the URL design or the state layout changes

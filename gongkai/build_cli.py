@@ -28,7 +28,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     and update the search index.
 
     Only pages whose bytes change are written; the first build renders everything."""
-    from gongkai.site.build import build as run_build
+    from publish.site.build import build as run_build
     from store.procs import Busy
 
     target = out or cfg.site
