@@ -15,21 +15,35 @@ PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort
 
+# pip's own output is long; its log is kept in $(VENV)/pip.log and each package is named as it is fetched
+# (a first install takes a minute or two: without this it looks stuck). The full log is shown on failure.
+PIP_LOG := $(VENV)/pip.log
+PIP_SHOW := sed -u -n -E -e 's/^Collecting ([^ ]+).*/   fetching \1/p' -e 's/^Installing collected packages.*/   installing them …/p' \
+	-e 's/^Successfully installed (.*)/   installed \1/p'
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,demo,scrapyd]'
+	@test -x $(BIN)/python || { echo "== creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "== installing Gongkai with its development tools and extras into $(VENV) (the first time takes a minute or two; log: $(PIP_LOG))"
+	@set -o pipefail; { $(BIN)/python -m pip install --upgrade pip && $(BIN)/python -m pip install -e '.[dev,demo,scrapyd]'; } 2>&1 \
+		| tee $(PIP_LOG) | $(PIP_SHOW) || { cat $(PIP_LOG) >&2; echo "== pip failed: see above or $(PIP_LOG)" >&2; exit 1; }
 	@touch $(STAMP)
+	@echo "== installed"
 
 setup: $(STAMP) ## create .venv and install the project with its development tools and the demo and scrapyd extras
 
-demo: $(STAMP) ## the whole pipeline on the embedded demo data: submit, crawl, build, index, publish, serve (SERVE=0: unattended)
-	$(BIN)/python -m demo --db $(DEMO_DB) --serve $(SERVE)
+demo: $(STAMP) ## the whole pipeline on the embedded demo data: submit, crawl, build, index, publish, serve on SERVE_PORT (SERVE=0: unattended)
+	$(BIN)/python -m demo --db $(DEMO_DB) --serve $(SERVE) --port $(SERVE_PORT)
 
-submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [REGION=440606] [DRY_RUN=1]
-	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [REGION=…] [DRY_RUN=1]' >&2; exit 2; }
+# A refused file: gongkai exits 1 (make prints "Error 1"); make's own exit status is then 2, as GNU make
+# exits 2 whenever a recipe fails. PUBLISH=1: once stored, build the site (and search index) into SITE and
+# publish the Datasette snapshot of DB in the same step.
+submit: $(STAMP) ## submit a file: make submit FILE=rows.csv KIND=land AGENCY="某市自然资源局" [MAP=map.yml] [REGION=440606] [DRY_RUN=1] [PUBLISH=1] [SUBMIT_LANG=en]
+	@test -n "$(FILE)" -a -n "$(KIND)" -a -n "$(AGENCY)" || { echo 'usage: make submit FILE=… KIND=… AGENCY=… [MAP=…] [REGION=…] [DRY_RUN=1] [PUBLISH=1] [SUBMIT_LANG=en]' >&2; exit 2; }
 	@test -f $(DB) || $(BIN)/gongkai --db $(DB) init
-	$(BIN)/gongkai --db $(DB) submit "$(FILE)" --kind "$(KIND)" --agency "$(AGENCY)" $(if $(MAP),--map "$(MAP)") $(if $(REGION),--region "$(REGION)") $(if $(DRY_RUN),--dry-run)
+	@$(BIN)/gongkai --db $(DB) submit "$(FILE)" --kind "$(KIND)" --agency "$(AGENCY)" $(if $(MAP),--map "$(MAP)") $(if $(REGION),--region "$(REGION)") $(if $(DRY_RUN),--dry-run) $(if $(SUBMIT_LANG),--lang "$(SUBMIT_LANG)") $(if $(PUBLISH),--no-hints)
+ifneq ($(and $(PUBLISH),$(if $(DRY_RUN),,1)),)
+	$(BIN)/gongkai --db $(DB) build --out $(SITE)
+	$(BIN)/gongkai --db $(DB) publish
+endif
 
 test: $(STAMP) ## the default suite (fast; slow and browser tests excluded)
 	$(PYTEST) -n 2 -q
@@ -41,8 +55,8 @@ test-all: $(STAMP) ## every test
 	$(PYTEST) -n 2 -q -m ''
 
 # mypy (configured in pyproject [tool.mypy]) runs on every product package (0 errors required) and on
-# the benches; demo/ (the generator and imitation portal, not the product) is not checked yet.
-MYPY_PACKAGES := models store collectors search_index publish gongkai bench
+# demo/ and bench/ beside it (0 errors too).
+MYPY_PACKAGES := models store collectors search_index publish gongkai demo bench
 lint: $(STAMP) ## ruff (with security rules) and mypy on MYPY_PACKAGES
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(MYPY_PACKAGES)

@@ -26,8 +26,9 @@ import orjson
 
 from collectors.importers.headers import STRUCTURED, Column, resolve
 from collectors.importers.readers import ReadError, check_regular, read_table
+from collectors.messages import Lang, frame, say
 from models.assemble import Cell, as_text, assemble
-from models.codelists import Kind
+from models.codelists import KIND_LABELS, Kind
 from models.normalize import lookup_region
 from models.normalize.text import clean_line, is_placeholder
 from models.notice import Source
@@ -43,18 +44,33 @@ MAX_REPORTED = 10_000  # problems listed in full; beyond that only counted
 
 @dataclass(frozen=True)
 class RowProblem:
+    """One problem: where (row, column), the value as given, and why. ``reason`` is English (the
+    stable text of ``--json`` and of this API); ``code`` and ``params`` let :mod:`collectors.messages`
+    say it in Chinese. A reason from :mod:`models.normalize` brings its own code (``Reason``)."""
+
     row: int | None
     column: str
     value: str
     reason: str
+    code: str | None = None
+    params: dict[str, str] | None = None
 
-    def line(self) -> str:
+    @classmethod
+    def of(cls, row: int | None, column: str, value: str, reason: str) -> RowProblem:
+        """A problem whose reason may carry its code (:class:`models.normalize.base.Reason`)."""
+        return cls(row, column, value, str(reason), getattr(reason, "code", None), getattr(reason, "params", None))
+
+    def text(self, lang: Lang = "zh") -> str:
+        """The reason in ``lang``."""
+        return say(self.reason, self.code, self.params, lang)
+
+    def line(self, lang: Lang = "zh") -> str:
         if self.row is not None:
-            where = f"row {self.row}"
+            where = frame("at_row", lang, row=self.row)
         else:
-            where = "file" if self.column.startswith(("(", "--")) else "header"
+            where = frame("at_file" if self.column.startswith(("(", "--")) else "at_header", lang)
         value = self.value if len(self.value) <= 80 else self.value[:77] + "…"
-        return f"{where}, column {self.column!r}, value {value!r}: {self.reason}"
+        return frame("line", lang, where=where, column=self.column, value=value, reason=self.text(lang))
 
 
 @dataclass
@@ -73,23 +89,24 @@ class SubmitResult:
     def ok(self) -> bool:
         return self.problem_count == 0
 
-    def summary(self) -> str:
+    def summary(self, lang: Lang = "zh") -> str:
         """One line: rows read; stored new / changed / unchanged; refused; time."""
         c = self.counts
         if not self.ok:
-            return (f"refused {self.file}: {self.problem_count} problem(s) in {self.refused_rows} of {c.rows} rows;"
-                    " nothing was written")
-        verb = "would store" if self.dry_run else "stored"
+            return frame("refused", lang, file=self.file, problems=self.problem_count, refused=self.refused_rows,
+                         rows=c.rows)
         rate = c.rows / self.seconds if self.seconds else 0
-        return (f"{self.file}: {c.rows} rows read; {verb} {c.new} new, {c.changed} changed, {c.unchanged} unchanged"
-                f" notices; {c.projects} projects updated; 0 refused; {self.seconds:.2f} s ({rate:,.0f} rows/s)")
+        return frame("stored", lang, file=self.file, rows=c.rows, verb=frame("verb_dry" if self.dry_run else "verb_stored", lang),
+                     new=c.new, changed=c.changed, unchanged=c.unchanged, projects=c.projects,
+                     seconds=f"{self.seconds:.2f}", rate=f"{rate:,.0f}")
 
-    def report(self) -> list[str]:
+    def report(self, lang: Lang = "zh") -> list[str]:
         """Every problem, one line each (row, column, value, reason)."""
-        lines = [f"{self.file}: {p.line()}" for p in self.problems]
+        sep = "：" if lang == "zh" else ": "
+        lines = [f"{self.file}{sep}{p.line(lang)}" for p in self.problems]
         more = self.problem_count - len(self.problems)
         if more:
-            lines.append(f"{self.file}: … and {more} more problems")
+            lines.append(f"{self.file}{sep}{frame('more', lang, n=more)}")
         return lines
 
     def add_problem(self, problem: RowProblem) -> None:
@@ -127,28 +144,29 @@ def submit(
         check_regular(path)  # before hashing: a FIFO or /dev/zero would be read forever
     except ReadError as exc:
         result = SubmitResult(file=path.name, sha256="", dry_run=dry_run)
-        result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
+        result.add_problem(RowProblem(None, "(file)", path.name, str(exc), "file_unreadable", {"detail": str(exc)}))
         return result
     result = SubmitResult(file=path.name, sha256=sha256_file(path), dry_run=dry_run)
     if not agency:
-        result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named"))
+        result.add_problem(RowProblem(None, "--agency", "", "the submitting agency must be named", "agency_missing"))
         return result
     default_region: tuple[str, str] | None = None
     if region is not None:
         found = lookup_region(region)
         if found.value is None:
-            result.add_problem(RowProblem(None, "--region", region, found.error or "a region code or name is required"))
+            why = found.error or "a region code or name is required"
+            result.add_problem(RowProblem(None, "--region", region, why, "region_bad", {"detail": why}))
             return result
         # a code stands for itself; a name is kept as given (the notice shows the name people wrote)
         default_region = ("region_code", found.value.code) if region.strip().isdigit() else ("region", clean_line(region))
     try:
         table = read_table(path)
     except ReadError as exc:
-        result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
+        result.add_problem(RowProblem(None, "(file)", path.name, str(exc), "file_unreadable", {"detail": str(exc)}))
         return result
     header_map = resolve(kind, table.headers, mapping)
-    for header, reason in header_map.problems:
-        result.add_problem(RowProblem(None, header, header, reason))
+    for hp in header_map.problems:
+        result.add_problem(RowProblem.of(None, hp.header, hp.header, hp.reason))
     result.ignored = header_map.ignored
     if header_map.problems:
         result.seconds = time.perf_counter() - started
@@ -194,7 +212,7 @@ def submit(
                 if progress:
                     progress(result.counts.rows)
         except ReadError as exc:
-            result.add_problem(RowProblem(None, "(file)", path.name, str(exc)))
+            result.add_problem(RowProblem(None, "(file)", path.name, str(exc), "file_unreadable", {"detail": str(exc)}))
         if result.problem_count:
             result.seconds = time.perf_counter() - started
             return result
@@ -282,7 +300,8 @@ def _check_chunk(chunk: list[tuple[int, dict]]) -> list[Prepared | list[RowProbl
 def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepared | list[RowProblem]:
     """One row: a notice prepared for the store, or its problems."""
     if "__extra__" in record:
-        return [RowProblem(row_no, "(extra cells)", "|".join(record["__extra__"]), "more cells than headers")]
+        return [RowProblem(row_no, "(extra cells)", "|".join(record["__extra__"]), "more cells than headers",
+                           "extra_cells")]
     cells: dict[str, Cell] = {}
     lots = None
     header_of: dict[str, str] = {}
@@ -292,11 +311,12 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
         value = record.get(col.header)
         if col.field == "__kind__":
             if value not in (None, "") and str(value).strip() != ctx.kind.value:
-                return [RowProblem(row_no, col.header, str(value), f"this submission is --kind {ctx.kind.value}")]
+                return [RowProblem(row_no, col.header, str(value), f"this submission is --kind {ctx.kind.value}",
+                                   "kind_mismatch", {"kind": KIND_LABELS[ctx.kind][0], "kind_en": ctx.kind.value})]
             continue
         if col.field in STRUCTURED:
             if value is not None and not isinstance(value, list):
-                return [RowProblem(row_no, col.header, str(value)[:200], "expected a list of lots")]
+                return [RowProblem(row_no, col.header, str(value)[:200], "expected a list of lots", "lots_not_list")]
             lots = value
             continue
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -313,7 +333,7 @@ def _check_row(ctx: _RowContext, row_no: int, record: dict[str, Any]) -> Prepare
                     parser_version=PARSER_VERSION, location=f"row {row_no}")
     out = assemble(ctx.kind, cells, source, publisher=ctx.agency, lots=lots)
     if out.notice is None:
-        return [RowProblem(row_no, header_of.get(p.field.split(".")[0], p.field), p.value, p.reason)
+        return [RowProblem.of(row_no, header_of.get(p.field.split(".")[0], p.field), p.value, p.reason)
                 for p in out.problems]
     return prepare(out.notice)
 

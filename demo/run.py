@@ -23,7 +23,7 @@ from store.db import Store
 from store.stats import format_stats, stats
 
 
-def run(db: Path, out: Path, *, serve: bool = False) -> int:
+def run(db: Path, out: Path, *, serve: bool = False, port: int = 8001) -> int:
     # The demo owns its database: it starts afresh every run, so it never touches
     # var/gongkai.db (where `make submit` writes) and always shows the same story.
     db.parent.mkdir(parents=True, exist_ok=True)
@@ -68,7 +68,7 @@ def run(db: Path, out: Path, *, serve: bool = False) -> int:
     print(f"== site: {site_report.summary()}\n   open {site / 'index.html'}")
     from gongkai.serve import demo as serve_demo  # index, publish, and serve when asked
 
-    serve_demo(db, serve_now=serve, site_dir=site)
+    serve_demo(db, serve_now=serve, site_dir=site, port=port)
     return 1 if unexpected else 0
 
 
@@ -77,8 +77,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", type=Path, default=Path("var/demo/gongkai.db"))
     parser.add_argument("--out", type=Path, default=Path("var/demo"), help="where the generated files go")
     parser.add_argument("--serve", type=int, default=1, help="1: serve at the end (when available); 0: unattended")
+    parser.add_argument("--port", type=int, default=8001, help="port to serve on (make demo SERVE_PORT=…)")
     args = parser.parse_args(argv)
-    sys.exit(run(args.db, args.out, serve=bool(args.serve)))
+    sys.exit(run(args.db, args.out, serve=bool(args.serve), port=args.port))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -18,7 +19,10 @@ from store.config import Settings
               help="Write the bulk downloads (JSONL, CSV, SQLite, SHA256SUMS) when the data changed.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Rendering processes (fork).")
-@click.option("--site-url", default=None, help="Public base URL for feeds and sitemaps (default $GONGKAI_SITE_URL).")
+@click.option("--site-url", default=None,
+              help="Public base URL of the site, for the absolute links of feeds and sitemaps, e.g. "
+                   "https://gongkai.example.org/site/ (default $GONGKAI_SITE_URL, else http://localhost:8001/site/: "
+                   "a local build, whose feeds `gongkai serve` rewrites to the address it serves at).")
 @click.option("--search/--no-search", default=True, show_default=True,
               help="Also update the full-text search index (incrementally).")
 @click.pass_obj
@@ -32,6 +36,12 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     from store.procs import Busy
 
     target = out or cfg.site
+    base = site_url or cfg.site_url
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        click.echo(f"error: --site-url {base!r} is not an absolute http(s) URL such as https://gongkai.example.org/site/",
+                   err=True)
+        sys.exit(1)
     if not cfg.db.exists():
         click.echo(f"error: {cfg.db} does not exist: run `gongkai --db {cfg.db} init` and add data first", err=True)
         sys.exit(1)
@@ -42,7 +52,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
             click.echo(f"\rrendering {min(done, total):,}/{total:,}", nl=False, err=True)
 
     try:
-        report = run_build(cfg.db, target, site_url=site_url or cfg.site_url, full=full, downloads=downloads,
+        report = run_build(cfg.db, target, site_url=base, full=full, downloads=downloads,
                            workers=workers, progress=progress)
     except Busy as exc:  # another build of the same directory is running
         click.echo(f"error: {exc}", err=True)

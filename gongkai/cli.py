@@ -6,6 +6,8 @@ stderr); 2 a usage error (click's convention).
 
 from __future__ import annotations
 
+import shlex
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -13,6 +15,7 @@ from pathlib import Path
 import click
 import orjson
 
+from collectors.messages import LANGS, Lang
 from gongkai import __version__
 from models.codelists import Kind
 from store.config import settings
@@ -39,6 +42,28 @@ class Progress:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
+def command(*args: object) -> str:
+    """A ``gongkai`` command line that runs as printed from the current directory (hints of next
+    steps): ``gongkai`` when that is what PATH finds, else the path this program was started as
+    (``.venv/bin/gongkai`` from a checkout whose venv is not activated), else ``python -m gongkai``."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    exe = Path(argv0).absolute() if argv0 else None  # absolute, not resolve: keep the venv's symlink
+    found = shutil.which("gongkai")
+    if exe is not None and exe.name == "gongkai" and exe.is_file():
+        prog = "gongkai" if found and Path(found).absolute() == exe else _from_here(exe)
+    else:  # started some other way (python -m gongkai, a test runner)
+        prog = f"{_from_here(Path(sys.executable).absolute())} -m gongkai"
+    return " ".join([prog, *(shlex.quote(str(a)) for a in args)])
+
+
+def _from_here(path: Path) -> str:
+    """``path`` as a person types it from the current directory (relative below it)."""
+    try:
+        return shlex.quote(str(path.relative_to(Path.cwd())))
+    except ValueError:
+        return shlex.quote(str(path))
+
+
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
     sys.exit(1)
@@ -46,7 +71,7 @@ def fail(message: str) -> None:
 
 def open_store(db: Path, *, must_exist: bool = True) -> Store:
     if must_exist and not db.exists():
-        fail(f"{db} does not exist: run `gongkai --db {db} init` first")
+        fail(f"{db} does not exist: run `{command('--db', db, 'init')}` first")
     db.parent.mkdir(parents=True, exist_ok=True)
     store = Store(db)
     if must_exist:
@@ -85,15 +110,20 @@ def init(cfg) -> None:
               help="YAML mapping other headers to field names or labels (null ignores a column).")
 @click.option("--region", help="GB/T 2260 code or division name of every row that names no region.")
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
+@click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True,
+              help="Language of the report and summary (zh: Chinese, en: English); --json keys never change.")
+@click.option("--hints/--no-hints", default=True, show_default=True,
+              help="After a stored submission, print the commands that build the site and publish it.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.pass_obj
 def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, region: str | None, dry_run: bool,
-           as_json: bool) -> None:
+           lang: Lang, hints: bool, as_json: bool) -> None:
     """Submit FILE (CSV in UTF-8 or GB18030, XLSX, JSON, JSONL): all rows are stored, or none.
 
     Any invalid row refuses the whole file: exit code 1 and a report of every problem
-    (row, column, value, reason) on stderr."""
+    (row, column, value, reason; in Chinese, or English with --lang en) on stderr."""
     from collectors.importers.headers import MapError, load_map
+    from collectors.messages import frame
     from collectors.submit import submit as run_submit
 
     mapping = None
@@ -114,23 +144,39 @@ def submit(cfg, file: Path, kind: str, agency: str, map_file: Path | None, regio
         progress.done()
         store.close()
     c = result.counts
-    if as_json:
+    if as_json:  # machine keys are stable; "reason" stays English, "message" follows --lang
         click.echo(orjson.dumps({
             "file": result.file, "sha256": result.sha256, "ok": result.ok, "dry_run": dry_run, "rows": c.rows,
             "new": c.new, "changed": c.changed, "unchanged": c.unchanged, "projects": c.projects,
-            "refused_rows": result.refused_rows, "problems": [p.__dict__ for p in result.problems],
+            "refused_rows": result.refused_rows,
+            "problems": [{"row": p.row, "column": p.column, "value": p.value, "reason": p.reason, "code": p.code,
+                          "message": p.text(lang)} for p in result.problems],
             "ignored": [{"column": h, "reason": why} for h, why in result.ignored],
             "seconds": round(result.seconds, 3)}).decode())
     elif result.ignored:
+        sep = "：" if lang == "zh" else ": "
         for header, why in result.ignored:
-            click.echo(f"{result.file}: column {header!r} ignored: {why}", err=True)
+            click.echo(f"{result.file}{sep}{frame('ignored', lang, column=header, reason=why)}", err=True)
     if not result.ok:
-        for line in result.report():
+        for line in result.report(lang):
             click.echo(line, err=True)
-        click.echo(result.summary(), err=True)
+        click.echo(result.summary(lang), err=True)
         sys.exit(1)
-    if not as_json:
-        click.echo(result.summary())
+    if as_json:
+        return
+    click.echo(result.summary(lang))
+    if hints and not dry_run:
+        for line in next_steps(cfg.db, cfg.site, lang):
+            click.echo(line)
+
+
+def next_steps(db: Path, site: Path, lang: Lang) -> list[str]:
+    """What to run after a stored submission, each command as it runs from the current directory."""
+    head = ("下一步：生成网站（含搜索索引），再发布 Datasette 快照：" if lang == "zh"
+            else "next: build the site (and its search index), then publish the Datasette snapshot:")
+    make = "或：" if lang == "zh" else "or: "
+    return [head, f"  {command('--db', db, 'build', '--out', site)}", f"  {command('--db', db, 'publish')}",
+            f"{make}make build publish DB={shlex.quote(str(db))} SITE={shlex.quote(str(site))}"]
 
 
 @cli.command()
@@ -154,14 +200,30 @@ def template(kind: str, fmt: str, out: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
-@click.option("--kind", type=click.Choice(KINDS), help="Only this area.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "ocds"]), required=True,
+              help="jsonl or csv: one file (or stdout); ocds: OCDS 1.1 release (and record) packages in --out DIR.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help=f"Only this area ({', '.join(KINDS)}); ocds takes several (--kind land --kind mining).")
+@click.option("--out", type=click.Path(path_type=Path),
+              help="Output file (default stdout); for ocds the output directory (required).")
+@click.option("--gzip", "compress", is_flag=True, help="ocds: gzip each package (.json.gz).")
 @click.pass_obj
-def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:
-    """Export every project with its notices (JSONL, or formula-safe CSV)."""
+def export(cfg, fmt: str, kinds: tuple[str, ...], out: Path | None, compress: bool) -> None:
+    """Export every project with its notices (JSONL, formula-safe CSV, or OCDS packages)."""
     from publish.export import export_csv, export_jsonl
 
+    if unknown := [k for k in kinds if k not in KINDS]:
+        fail(f"unknown --kind {', '.join(unknown)} (one of {', '.join(KINDS)})")
+    if fmt == "ocds":
+        if out is None:
+            raise click.UsageError("--format ocds writes several files: give --out DIR")
+        export_ocds(cfg, out, list(kinds) or None, compress)
+        return
+    if len(kinds) > 1 or compress:
+        raise click.UsageError(f"--format {fmt} takes one --kind and no --gzip")
+    if out is not None and out.is_dir():
+        raise click.UsageError(f"--out {out} is a directory (--format {fmt} writes one file)")
+    kind = kinds[0] if kinds else None
     store = open_store(cfg.db)
     try:
         if fmt == "jsonl":
@@ -176,6 +238,22 @@ def export(cfg, fmt: str, kind: str | None, out: Path | None) -> None:
     finally:
         store.close()
     click.echo(f"exported {n} {'projects' if fmt == 'jsonl' else 'notice versions'}", err=True)
+
+
+def export_ocds(cfg, out: Path, kinds: list[str] | None, compress: bool) -> None:
+    """``export --format ocds``: the packages and SHA256SUMS in ``out``, one line per file written."""
+    from publish.ocds import OcdsExportError, write_ocds
+
+    store = open_store(cfg.db)
+    try:
+        paths = write_ocds(store, out, kinds, base_url=cfg.site_url.rstrip("/") + "/downloads/ocds/", compress=compress)
+    except OcdsExportError as exc:
+        fail(str(exc))
+    finally:
+        store.close()
+    for path in paths:
+        click.echo(str(path))
+    click.echo(f"exported {len(paths) - 1} OCDS packages to {out}", err=True)
 
 
 @cli.command()

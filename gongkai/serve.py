@@ -2,7 +2,9 @@
 
 - Datasette's metadata is built by :mod:`publish.metadata` (``make datasette-metadata``).
 - :func:`datasette_command`: the exact command line (immutable database with its inspect
-  file, settings from ``datasette/settings.json``, plugins, templates, ``--static site:DIR``).
+  file, settings from ``datasette/settings.json``, plugins, templates, ``--static site:DIR``; the
+  plugin ``gongkai_site`` serves that directory: index pages, the site's 404 page, and a local
+  build's feeds with the address they were requested at).
 - :func:`serve`: run it; when the ``current`` snapshot pointer moves (a new publish), start
   Datasette again on the new snapshot (the old file is never changed under it).
 - :func:`demo`: what ``make demo`` does at its end.
@@ -81,7 +83,7 @@ def wait_ready(host: str, port: int, timeout: float = 30.0, proc: subprocess.Pop
 def urls(host: str, port: int) -> dict[str, str]:
     base = f"http://{host}:{port}"
     return {"datasette": f"{base}/{DATABASE}", "search": f"{base}/-/search?q=%E9%87%87%E8%B4%AD",
-            "site": f"{base}/site/index.html", "queries": f"{base}/{DATABASE}#queries"}
+            "site": f"{base}/site/", "queries": f"{base}/{DATABASE}#queries"}
 
 
 def serve(published_root: Path, *, site_dir: Path, index_dir: Path, host: str = "127.0.0.1", port: int = 8001,
@@ -146,7 +148,10 @@ def demo(db: Path, *, serve_now: bool, site_dir: Path | None = None, port: int =
     index_dir, published_root = index_paths(db)
     site = site_dir or db.parent / "site"
     if not serve_now:
-        print(f"   serve it with: gongkai --db {db} serve --site {site}   (or: make serve DB={db} SITE={site})")
+        from gongkai.cli import command  # the hint runs as printed (gongkai may not be on PATH)
+
+        print(f"   serve it with: {command('--db', db, 'serve', '--site', site, '--port', port)}"
+              f"   (or: make serve DB={db} SITE={site} SERVE_PORT={port})")
         return
     print("== serving (Ctrl-C to stop)")
     serve(published_root, site_dir=site, index_dir=index_dir, port=port)

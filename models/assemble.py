@@ -49,7 +49,7 @@ from models.normalize import (
     parse_term_years,
 )
 from models.normalize.amounts import MAX_YUAN
-from models.normalize.base import short
+from models.normalize.base import Reason, short
 from models.notice import CommonFields, Notice, Source
 
 _SEPARATORS = re.compile(r"\s*[；;、\n]\s*")
@@ -176,7 +176,7 @@ def not_a_value(value: Any, kind: ValueKind | None = None) -> str | None:
     if isinstance(reason, str) and not isinstance(value, str):
         return reason
     if kind is not None and kind is not ValueKind.text and isinstance(value, str) and value.lstrip().startswith("="):
-        return "a spreadsheet formula, not a value"
+        return Reason("a spreadsheet formula, not a value", "formula")
     return None
 
 
@@ -199,7 +199,7 @@ def _choice(spec: FieldSpec, text: str) -> tuple[str | None, str | None]:
     choice = canonical_choice(text, spec.choices)  # 单一来源采购 → 单一来源; 挂牌 → 挂牌出让 where that is a choice
     if choice is not None:
         return choice, None
-    return None, f"not one of {' / '.join(spec.choices)}"
+    return None, Reason(f"not one of {' / '.join(spec.choices)}", "choice_unknown", choices=" / ".join(spec.choices))
 
 
 def _split(text: str | None) -> list[str]:
@@ -486,9 +486,11 @@ def assemble(
             title = f"{base}{NOTICE_TYPE_LABELS[NoticeType(notice_type)][0]}"
             flags.setdefault("title", []).append("derived from the project name")
         else:
-            problems.append(Problem("title", "", "a notice needs a title (or a project name to derive it from)"))
+            problems.append(Problem("title", "", Reason("a notice needs a title (or a project name to derive it from)",
+                                                        "title_missing")))
     if "published_at" not in common and not any(p.field == "published_at" for p in problems):
-        problems.append(Problem("published_at", raw.get("published_at", ""), "a notice needs its publication time"))
+        problems.append(Problem("published_at", raw.get("published_at", ""),
+                                Reason("a notice needs its publication time", "published_missing")))
     if problems:
         return Assembled(None, problems)
 

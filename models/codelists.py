@@ -237,3 +237,26 @@ class Role(StrEnum):
     transferee = "transferee"
     land_user = "land_user"
     grantor = "grantor"
+
+
+# English labels of the codelist values above (the English site; data stays in Chinese).
+CHOICE_LABELS_EN: dict[str, str] = {
+    # 供地方式
+    "划拨": "Allocation", "协议出让": "Negotiated grant", "招标出让": "Grant by tender", "拍卖出让": "Grant by auction",
+    "挂牌出让": "Grant by listing", "租赁": "Lease", "作价出资": "Capital contribution",
+    # 矿业权
+    "探矿权": "Exploration right", "采矿权": "Mining right", "招标": "Tender", "拍卖": "Auction", "挂牌": "Listing",
+    "申请在先": "First come, first served",
+    # 采购方式, 招标方式
+    "公开招标": "Open tender", "邀请招标": "Invited tender", "竞争性谈判": "Competitive negotiation",
+    "竞争性磋商": "Competitive consultation", "单一来源": "Single source", "询价": "Request for quotations",
+    "框架协议": "Framework agreement", "电子反拍": "Reverse e-auction",
+    # 国有产权 交易方式
+    "网络竞价": "Online bidding", "招投标": "Tender", "协议转让": "Negotiated transfer", "动态报价": "Dynamic bidding",
+    "其他": "Other",
+}
+
+
+def choice_label(value: str, lang: str = "zh") -> str:
+    """A codelist value for people in ``lang``: the Chinese value itself, or its English label (unknown: as it is)."""
+    return CHOICE_LABELS_EN.get(value, value) if lang == "en" else value

@@ -7,6 +7,7 @@ original text of every cell is kept beside these values on the notice (``Notice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -156,6 +157,15 @@ class LandFields(_Strict):
         V.decimal, ("容积率上限", "约定容积率上限", "最大容积率"), "Agreed plot ratio, upper bound.")
     starting_price: Money | None = field(V.money, ("起始价", "起始价格", "挂牌起始价"), "Starting price.")
     price: Money | None = field(V.money, ("成交价格", "成交价", "出让价款", "成交价款", "出让金额", "成交金额"), "Transaction price.")
+    benchmark_price: Annotated[Decimal, Field(ge=0)] | None = field(
+        V.decimal, ("基准地价", "所在级别基准地价", "级别基准地价"),
+        "Benchmark land price of the parcel's grade (基准地价), per square metre.", unit="元/平方米")
+    bidder_count: Annotated[int, Field(ge=0, le=100_000)] | None = field(
+        V.integer, ("竞买人数", "竞买人数量", "报名人数", "参与竞买人数"), "Number of registered bidders (竞买人).", unit="人")
+    listing_start: datetime | None = field(
+        V.datetime, ("挂牌起始时间", "挂牌开始时间", "挂牌时间起", "拍卖开始时间", "拍卖时间"), "Start of the listing (or the auction).")
+    listing_end: datetime | None = field(
+        V.datetime, ("挂牌截止时间", "挂牌结束时间", "挂牌时间止"), "End of the listing.")
     holder: Name | None = field(V.text, ("土地使用权人", "竞得人", "受让人", "受让单位", "竞得单位"), "Land-use right holder (winning bidder).",
                                 role=Role.land_user)
     holder_uscc: USCC | None = field(V.uscc, ("土地使用权人统一社会信用代码", "竞得人统一社会信用代码", "统一社会信用代码"),
@@ -199,6 +209,8 @@ class MiningFields(_Strict):
     grantor: Name | None = field(V.text, ("出让人", "出让机关"), "Grantor (自然资源厅/局).", role=Role.grantor)
     starting_price: Money | None = field(V.money, ("起始价", "起始价格"), "Starting price.")
     reserve_price: Money | None = field(V.money, ("底价", "保留价"), "Reserve price.")
+    bidder_count: Annotated[int, Field(ge=0, le=100_000)] | None = field(
+        V.integer, ("竞买人数", "竞买人数量", "投标人数", "竞得申请人数"), "Number of bidders.", unit="人")
     deal_price: Money | None = field(V.money, ("成交价", "成交价格", "出让收益", "成交金额", "转让价格"),
                                          "Deal price (transfer proceeds; 转让价格 for a transfer).")
     transferee: Name | None = field(V.text, ("受让人", "竞得人", "中标人", "受让人名称", "竞得人名称", "中标人名称"),
@@ -305,6 +317,9 @@ class StateAssetFields(_Strict):
     industry: Text | None = field(V.text, ("所属行业", "标的所属行业"), "Industry of the target.")
     broker: Text | None = field(V.text, ("受托机构", "经纪机构", "交易服务会员"), "Broker (受托机构) acting for the transferor.")
     listing_count: Annotated[int, Field(ge=0, le=1000)] | None = field(V.integer, ("挂牌次数",), "How many times it was listed.")
+    bidder_count: Annotated[int, Field(ge=0, le=100_000)] | None = field(
+        V.integer, ("意向受让方数量", "意向受让方个数", "征集到意向受让方", "竞买人数"),
+        "Number of intended transferees (意向受让方) registered.", unit="个")
 
     correction: Text | None = _shared("correction")
     original_published_at: date | None = _shared("original_published_at")
@@ -433,6 +448,29 @@ HEADLINE_AMOUNTS: dict[Kind, tuple[str, ...]] = {
     Kind.state_asset: ("deal_price", "listing_price", "appraised_value"),
     Kind.tender: ("award_total", "control_price"),
 }
+
+
+def headline_amount(kind: Kind, fields: Mapping[str, Any]) -> Decimal | None:
+    """The headline amount (exact yuan) of a project's or a notice's fields in their JSON form
+    (money as decimal text): the first of :data:`HEADLINE_AMOUNTS` present; ``award_total`` is the
+    sum of the lots' winners' amounts (as :func:`lot_summary` adds them)."""
+    for name in HEADLINE_AMOUNTS[kind]:
+        if name == "award_total":
+            lots = fields.get(LOTS_FIELD[kind] or "", []) or []
+            amounts = [Decimal(str(w["amount"])) for lot in lots for w in lot.get("winners", [])
+                       if w.get("amount") is not None]
+            if amounts:
+                return sum(amounts, Decimal(0))
+            continue
+        value = fields.get(name)
+        if value is not None and not isinstance(value, bool):
+            return Decimal(str(value))
+    return None
+
+
+# The field that names how a project is allocated (招标/拍卖/挂牌, 采购方式 …) in each area.
+METHOD_FIELD: dict[Kind, str] = {Kind.land: "supply_method", Kind.mining: "method", Kind.procurement: "method",
+                                 Kind.state_asset: "method", Kind.tender: "method"}
 
 
 def awarded_amount_column(kind: Kind) -> str:

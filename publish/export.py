@@ -102,3 +102,58 @@ def export_csv(store: Store, out: IO[str], kind: str | None = None) -> int:
             w.writerow([neutralize(v) for v in values])
             n += 1
     return n
+
+
+BOM = "\ufeff"  # UTF-8 byte-order mark: Excel then reads the file as UTF-8, not the locale's code page
+
+
+def flat_columns(kind: str) -> list[tuple[str, str]]:
+    """(SQL expression over projects p, projects_<kind> a and label_* lookups, header) of the flat CSV."""
+    from models.codelists import Kind
+    from models.fields import ValueKind
+    from publish.site.i18n import EXTRA_COLUMN_LABELS
+    from store.schema import area_columns
+
+    _UNITS = {ValueKind.area: "平方米", ValueKind.term_years: "年", ValueKind.duration_days: "天",
+              ValueKind.percent: "%"}
+    cols = [("p.project_no", "项目编号"), ("p.title", "项目名称"), ("p.status", "状态"),
+            ("p.region_name", "地区"), ("p.publisher", "发布单位"), ("p.first_published_at", "首次发布时间"),
+            ("p.last_published_at", "最近发布时间"), ("p.notice_count", "公告数"), ("p.correction_count", "更正次数")]
+    for col, _sqltype, spec in area_columns(Kind(kind)):
+        if spec is None:
+            label = EXTRA_COLUMN_LABELS[col]
+            if col.endswith("_fen"):
+                cols.append((f"a.{col.removesuffix('_fen')}_yuan", f"{label}（元）"))
+            else:
+                cols.append((f"a.{col}", label))
+        elif spec.value is ValueKind.money:
+            cols.append((f"a.{col.removesuffix('_fen')}_yuan", f"{spec.labels[0]}（元）"))
+        elif spec.value in _UNITS:
+            cols.append((f"a.{col}", f"{spec.labels[0]}（{_UNITS[spec.value]}）"))
+        else:
+            cols.append((f"a.{col}", spec.labels[0]))
+    cols.append(("p.project_id", "项目ID"))
+    return cols
+
+
+def export_flat_csv(store: Store, out: IO[str], kind: str) -> int:
+    """One row per project of ``kind``, one column per field, amounts in yuan (exact text of the stored
+    fen), names not codes, Chinese headers with units; UTF-8 with a BOM. Returns the number of rows."""
+    from models.codelists import Kind
+    from publish.site.i18n import STATUS_LABELS
+    from store.schema import project_table
+
+    cols = flat_columns(kind)
+    table = project_table(Kind(kind))  # from the Kind enum: a fixed name
+    sql = (f"SELECT {', '.join(e for e, _h in cols)} FROM projects p "  # noqa: S608 - names from the schema
+           f"LEFT JOIN {table} a ON a.project_id = p.project_id WHERE p.kind = ? ORDER BY p.first_published_at, p.project_id")
+    out.write(BOM)
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([h for _e, h in cols])
+    n = 0
+    for row in store.conn.execute(sql, (kind,)):
+        values = list(row)
+        values[2] = STATUS_LABELS.get(values[2], values[2])
+        w.writerow([neutralize(v) for v in values])
+        n += 1
+    return n

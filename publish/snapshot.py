@@ -4,7 +4,9 @@
 
 1. ``VACUUM INTO`` a new file under ``root/.building-<stamp>/`` (a consistent copy of the live
    WAL database, in rollback-journal mode; never ``cp``: users-and-integrity.md §B5);
-2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``store.schema.PUBLISH_INDEXES``), the FTS5 tables for
+2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``store.schema.PUBLISH_INDEXES``),
+   names beside codes (:func:`add_labels`: ``label_*`` lookup tables and ``*_name`` columns that
+   Datasette's facets count, so a facet reads 广东省, not 440000), the FTS5 tables for
    Datasette's search (``notices_fts``, ``projects_fts``: pre-segmented columns indexed with
    unicode61, see :mod:`search_index.fts`), ``ANALYZE``;
 3. ``PRAGMA integrity_check`` and ``foreign_key_check`` must pass, else the copy is deleted
@@ -39,6 +41,7 @@ from pathlib import Path
 
 from search_index import documents
 from search_index.fts import COLUMNS, TOKENIZE, segmented_row
+from store import schema
 from store.db import connect_ro, sha256_file
 from store.procs import die_with_parent
 from store.schema import PUBLISH_INDEXES
@@ -47,8 +50,8 @@ DB_NAME = "gongkai.db"  # Datasette names the database after the file: /gongkai/
 KEEP = 3  # snapshots kept for rollback
 SEGMENT_CHUNK = 2000  # rows segmented per worker task
 PARALLEL_FROM = 5000  # rows; below this a worker pool costs more than it saves
-# Operational tables that are not data: not published (the crawler's re-crawl bookkeeping).
-UNPUBLISHED_TABLES = ("crawl_state",)
+# Operational tables that are not data: not published (the crawler's re-crawl bookkeeping, the change feed).
+UNPUBLISHED_TABLES = schema.UNPUBLISHED_TABLES
 
 
 class PublishError(RuntimeError):
@@ -131,25 +134,52 @@ def build_fts(conn: sqlite3.Connection) -> None:
 
 
 def _project_inputs(conn: sqlite3.Connection):
-    """(projects row, kind row, parties) of every project, as documents.iter_projects reads them."""
-    from models.codelists import Kind
-    from store.schema import area_columns, project_table
-
-    parties: dict[str, list] = {}
-    for pid, name, party_id, uscc in conn.execute(
-            "SELECT pp.project_id, pp.name, pp.party_id, p.uscc FROM project_parties pp "
-            "JOIN parties p ON p.party_id = pp.party_id"):
-        parties.setdefault(pid, []).append((name, party_id, uscc))
-    kind_rows: dict[str, dict] = {}
-    for k in Kind:
-        cols = [c for c, _t, _s in area_columns(k)]
-        sql = f"SELECT project_id, {', '.join(cols)} FROM {project_table(k)}"  # noqa: S608 - names from the schema
-        for r in conn.execute(sql):
-            kind_rows[r[0]] = dict(zip(cols, r[1:], strict=True))
-    for row in conn.execute(f"SELECT {documents.PROJECT_COLUMNS} FROM projects"):  # noqa: S608 - fixed
-        yield row, kind_rows.get(row[0]), parties.get(row[0], [])
+    """(projects row, kind row, parties) of every project, as the search documents read them."""
+    return documents.project_inputs(conn)
 
 
+
+
+# Names beside codes, for Datasette's facets and readers (issue 9 §7): lookup tables, and a *_name
+# column beside each code column a facet counts, filled from them (facets count the column itself).
+LABEL_TABLES = {"label_kinds": "kind", "label_notice_types": "notice_type", "label_statuses": "status",
+                "label_roles": "role", "label_provinces": "province_code"}  # lookup table: its key column
+LABEL_COLUMNS = {  # table: [(name column, code column, lookup table, lookup key)]
+    "notices": [("kind_name", "kind", "label_kinds", "kind"),
+                ("notice_type_name", "notice_type", "label_notice_types", "notice_type"),
+                ("province_name", "province_code", "label_provinces", "province_code")],
+    "projects": [("kind_name", "kind", "label_kinds", "kind"),
+                 ("status_name", "status", "label_statuses", "status"),
+                 ("province_name", "province_code", "label_provinces", "province_code")],
+    "project_parties": [("role_name", "role", "label_roles", "role")],
+}
+
+
+def add_labels(conn: sqlite3.Connection) -> None:
+    """Create the lookup tables (Chinese and English names of every code) and the *_name columns."""
+    from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS
+    from models.normalize.regions import provinces
+    from publish.site.i18n import ROLE_LABELS, STATUS_LABELS, gettext_for
+
+    en = gettext_for("en")
+    rows = {
+        "label_kinds": [(k.value, zh, e) for k, (zh, e) in KIND_LABELS.items()],
+        "label_notice_types": [(t.value, zh, e) for t, (zh, e) in NOTICE_TYPE_LABELS.items()],
+        "label_statuses": [(k, zh, en(zh)) for k, zh in STATUS_LABELS.items()],
+        "label_roles": [(k, zh, en(zh)) for k, zh in ROLE_LABELS.items()],
+        "label_provinces": [(r.code, r.name, None) for r in provinces()],
+    }
+    for table, values in rows.items():
+        key = LABEL_TABLES[table]
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+        conn.execute(f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT)")
+        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", values)  # noqa: S608 - fixed names
+    for table, columns in LABEL_COLUMNS.items():
+        for name, code, lookup, key in columns:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
+            conn.execute(f"UPDATE {table} SET {name} = coalesce((SELECT l.name FROM {lookup} l "  # noqa: S608
+                         f"WHERE l.{key} = {table}.{code}), {code})")
+            conn.execute(f"CREATE INDEX {table}_{name} ON {table} ({name})")
 
 
 def check(db: Path) -> None:
@@ -203,10 +233,10 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = OFF")  # a scratch copy until checked and renamed
-            for table in UNPUBLISHED_TABLES:
-                conn.execute(f"DROP TABLE IF EXISTS {table}")
+            schema.drop_unpublished(conn)
             conn.executescript(PUBLISH_INDEXES)  # facet indexes (the live database has only ingestion's)
             conn.execute("BEGIN")
+            add_labels(conn)
             build_fts(conn)
             conn.execute("COMMIT")
             conn.execute("ANALYZE")

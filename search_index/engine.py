@@ -41,6 +41,7 @@ class Document:
     publisher: str = ""
     project_no: str = ""
     amount_fen: int | None = None  # the record's headline amount in fen (never a float)
+    method: str = ""  # how it is allocated (models.kinds.METHOD_FIELD: 公开招标, 挂牌出让 …)
     summary: str = ""  # stored text snippets are cut from
 
     def validate(self) -> None:
@@ -60,13 +61,19 @@ class Document:
 
 @dataclass(frozen=True)
 class SearchRequest:
-    query: str
+    query: str  # "" (no words) with at least one filter lists every matching record
     kinds: tuple[str, ...] = ()
     provinces: tuple[str, ...] = ()  # GB/T 2260 province codes (xx0000)
     regions: tuple[str, ...] = ()  # exact region codes (city/county)
     notice_types: tuple[str, ...] = ()
     doctypes: tuple[str, ...] = ()
     years: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()  # project stage (codelists.Status)
+    methods: tuple[str, ...] = ()  # allocation method as the codelists spell it (公开招标, 挂牌出让 …)
+    amount_min: int | None = None  # headline amount range in fen, inclusive
+    amount_max: int | None = None
+    date_from: int | None = None  # publication time range, epoch seconds, inclusive
+    date_to: int | None = None
     sort: str = "relevance"
     page: int = 1
     size: int = 20
@@ -119,7 +126,7 @@ class SearchEngine(Protocol):
         ...
 
     def search(self, request: SearchRequest) -> SearchResult:
-        """Raises :class:`search_index.query.QueryError` for a query the user must rephrase."""
+        """An empty query with filters matches every filtered record. Raises :class:`search_index.query.QueryError` for a query the user must rephrase."""
         ...
 
     def doc_count(self) -> int: ...

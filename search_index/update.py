@@ -1,10 +1,15 @@
 """Keeping the search index in step with the database: one entry point, :func:`update_index`.
 
-- No index yet, a different database, or an index built by another schema version: a full
-  build (both cores, in a child process with a timeout, swapped in when complete).
-- Otherwise incremental: the notices and projects changed since the last update's watermark
-  (``notices.first_seen_at``/``superseded_at``, ``projects.updated_at``) are deleted and
-  re-added in one commit; a notice without a current version is only deleted.
+- No index yet, a different database, an index built by another schema version, or a change
+  mark the store's feed can no longer answer (see :func:`store.changes.after`): a full build
+  (both cores, in a child process with a timeout, swapped in when complete).
+- Otherwise incremental: the notices and projects named by the change feed (:mod:`store.changes`)
+  since the index state's mark are deleted and re-added in one commit; a notice without a
+  current version is only deleted. The new mark is written to the index state after that
+  commit: an update killed in between does the same work again, never less.
+
+The mark is taken before the documents are read, so a change committed during an update is
+indexed again by the next one rather than missed.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 
 from search_index import documents
 from search_index import whoosh_engine as we
+from store import changes
 from store.db import connect_ro
 
 FULL_BUILD_TIMEOUT_BASE = 120.0  # seconds, plus per document below
@@ -23,8 +29,6 @@ FULL_BUILD_TIMEOUT_PER_DOC = 0.02  # 50 docs/s: 8× slower than measured before 
 
 
 def _connect(db_path: Path) -> sqlite3.Connection:
-    if not db_path.exists():
-        raise FileNotFoundError(f"{db_path} does not exist")
     conn = connect_ro(db_path)
     conn.execute("PRAGMA busy_timeout = 10000")
     return conn
@@ -45,9 +49,8 @@ def rebuild(db_path: Path, index_dir: Path, *, procs: int = 2) -> dict[str, Any]
     started = time.perf_counter()
     conn = _connect(db_path)
     try:
-        conn.execute("BEGIN")  # the watermark and the documents come from one snapshot… approximately:
-        mark = documents.watermark(conn)  # the build reads in another process; later changes are re-indexed
-        counts = documents.at_watermark(conn, mark)
+        conn.execute("BEGIN")
+        mark = changes.mark(conn)  # before the documents are read (in another process): later changes are re-indexed
         expected = documents.count_documents(conn)
         conn.execute("COMMIT")
     finally:
@@ -55,37 +58,40 @@ def rebuild(db_path: Path, index_dir: Path, *, procs: int = 2) -> dict[str, Any]
     timeout = FULL_BUILD_TIMEOUT_BASE + FULL_BUILD_TIMEOUT_PER_DOC * expected
     n = we.build(index_dir, lambda: _all_documents(db_path), procs=procs, timeout=timeout)
     we.write_state(index_dir, {"schema_version": we.SCHEMA_VERSION, "db": str(db_path.resolve()),
-                               "watermark": mark, "at_watermark": counts, "documents": n})
+                               "changes": mark, "documents": n})
     return {"mode": "full", "added": n, "deleted": 0, "documents": n, "seconds": round(time.perf_counter() - started, 3),
-            "watermark": mark}
+            "changes": mark}
 
 
 def update_index(db_path: Path, index_dir: Path) -> dict[str, Any]:
     """Bring ``index_dir`` up to date with ``db_path``; incremental when possible.
 
     Returns ``{"mode": "full"|"incremental"|"unchanged", "added", "deleted", "documents",
-    "segments", "seconds", "watermark"}``.
+    "segments", "seconds", "changes"}`` (``changes``: the feed mark the index is now at).
     """
     db_path, index_dir = Path(db_path), Path(index_dir)
     state = we.read_state(index_dir) if we.exists(index_dir) else {}
-    if (not state or state.get("schema_version") != we.SCHEMA_VERSION
-            or state.get("db") != str(db_path.resolve()) or not state.get("watermark")):
+    started = time.perf_counter()
+    conn = _connect(db_path)
+    try:
+        conn.execute("BEGIN")  # one read snapshot for the mark and the changed rows
+        mark = changes.mark(conn)
+        same = (bool(state) and state.get("schema_version") == we.SCHEMA_VERSION
+                and state.get("db") == str(db_path.resolve()))
+        notices = changes.after(conn, state.get("changes"), mark, what=changes.NOTICE_CHANGES) if same else None
+        projects = changes.after(conn, state.get("changes"), mark, what=changes.PROJECT_CHANGES) if same else None
+        if notices is not None and projects is not None:
+            notice_ids, project_ids = notices.notice_ids, projects.project_ids
+            docs = list(documents.iter_notices(conn, notice_ids)) + list(documents.iter_projects(conn, project_ids))
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    if notices is None or projects is None:
         out = rebuild(db_path, index_dir)
         engine = we.WhooshEngine(index_dir)
         out["segments"] = engine.segment_count()
         engine.close()
         return out
-    started = time.perf_counter()
-    conn = _connect(db_path)
-    try:
-        conn.execute("BEGIN")  # one read snapshot for the watermark and the changed rows
-        mark = documents.watermark(conn)
-        notice_ids, project_ids = documents.changed_since(conn, state["watermark"], state.get("at_watermark"))
-        counts = documents.at_watermark(conn, mark)
-        docs = list(documents.iter_notices(conn, notice_ids)) + list(documents.iter_projects(conn, project_ids))
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
     engine = we.WhooshEngine(index_dir)
     try:
         keys = [f"n:{i}" for i in notice_ids] + [f"p:{i}" for i in project_ids]
@@ -93,10 +99,10 @@ def update_index(db_path: Path, index_dir: Path) -> dict[str, Any]:
             added, deleted = engine.update(docs, keys)
         else:
             added = deleted = 0
-        state["watermark"], state["at_watermark"] = mark, counts
+        state["changes"] = mark
         we.write_state(index_dir, state)
         return {"mode": "incremental" if keys else "unchanged", "added": added, "deleted": deleted,
                 "documents": engine.doc_count(), "segments": engine.segment_count(),
-                "seconds": round(time.perf_counter() - started, 3), "watermark": mark}
+                "seconds": round(time.perf_counter() - started, 3), "changes": mark}
     finally:
         engine.close()

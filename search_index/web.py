@@ -5,22 +5,39 @@
 shape a :class:`SearchResult`. The Datasette plugin (``datasette/plugins/gongkai_search.py``)
 only glues these to routes.
 
-Arguments: ``q`` (required), ``kind`` (repeatable: land, mining, procurement, state_asset,
+Arguments: ``q`` (words; may be left out when a filter is given: the filtered records are
+listed, newest first unless sorted otherwise), ``kind`` (repeatable: land, mining, procurement, state_asset,
 tender), ``region`` (repeatable: a GB/T 2260 code, a province code xx0000, or a division
 name such as 广东省), ``type`` (notice type, repeatable), ``doctype`` (project|notice),
-``year`` (repeatable), ``sort`` (relevance|date|-date|amount|-amount), ``page``, ``size``.
+``year`` (repeatable), ``stage`` (project status, repeatable: announced, awarded, contracted,
+terminated …), ``method`` (allocation method as the codelists spell it, repeatable: 公开招标,
+挂牌出让 …), ``amount_min``/``amount_max`` (headline amount in 元, inclusive), ``from``/``to``
+(publication dates YYYY-MM-DD, Beijing time, inclusive), ``sort`` (relevance|date: newest
+first|-date: oldest first|amount: largest first|-amount: smallest first), ``page``, ``size``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
-from models.codelists import Kind, NoticeType, kind_label, notice_type_label
-from models.normalize.amounts import format_yuan
+from models.codelists import (
+    LAND_SUPPLY_METHODS,
+    MINING_METHODS,
+    PROCUREMENT_METHODS,
+    STATE_ASSET_METHODS,
+    TENDER_METHODS,
+    Kind,
+    NoticeType,
+    ProjectStatus,
+    kind_label,
+    notice_type_label,
+)
+from models.normalize.amounts import format_yuan, yuan_to_fen
 from models.normalize.text import strip_invisible
 from search_index.engine import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult
 from search_index.highlight import to_html, to_text
@@ -29,8 +46,13 @@ from search_index.query import MAX_QUERY_CHARS, QueryError, parse
 from store.config import settings
 from store.paths import tag_base
 
-ARGS = ("q", "kind", "region", "type", "doctype", "year", "sort", "page", "size")
+ARGS = ("q", "kind", "region", "type", "doctype", "year", "stage", "method", "amount_min", "amount_max", "from", "to", "sort",
+        "page", "size")
+_BEIJING = timezone(timedelta(hours=8))  # dates typed by a reader are Beijing dates
 _CODE = re.compile(r"^\d{6}$")
+# Every method of every area (models.codelists), in their order, each once.
+ALL_METHODS = tuple(dict.fromkeys(m for methods in (LAND_SUPPLY_METHODS, MINING_METHODS, PROCUREMENT_METHODS,
+                                                    STATE_ASSET_METHODS, TENDER_METHODS) for m in methods))
 
 
 def _region_codes(values: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -70,6 +92,32 @@ def _ints(values: Sequence[str], name: str, lo: int, hi: int) -> tuple[int, ...]
     return tuple(out)
 
 
+def _fen(value: str, name: str) -> int | None:
+    """An amount typed in 元 (``1000000``, ``1,000,000.50``) as exact fen."""
+    if not value.strip():
+        return None
+    try:
+        d = Decimal(value.strip().replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise QueryError(f"{name} must be an amount in 元, got {value[:20]!r}") from None
+    fen = yuan_to_fen(d) if d.is_finite() and d >= 0 else None
+    if fen is None or fen >= 2**63:
+        raise QueryError(f"{name} must be a non-negative amount in 元 with at most two decimals, got {value[:20]!r}")
+    return fen
+
+
+def _day(value: str, name: str, *, end: bool) -> int | None:
+    """A date YYYY-MM-DD (Beijing) as epoch seconds: its first second, or its last with ``end``."""
+    if not value.strip():
+        return None
+    try:
+        d = date.fromisoformat(value.strip())
+    except ValueError:
+        raise QueryError(f"{name} must be a date YYYY-MM-DD, got {value[:20]!r}") from None
+    start = datetime(d.year, d.month, d.day, tzinfo=_BEIJING)
+    return int((start + timedelta(days=1)).timestamp()) - 1 if end else int(start.timestamp())
+
+
 def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
     """``args``: each argument's list of values (as parse_qs gives them). Raises QueryError."""
 
@@ -81,11 +129,27 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
         return vals[0] if vals else default
 
     q = one("q")
-    if not q:
-        raise QueryError("empty query: give q=… (one or more words)")
+    filters = ("kind", "region", "type", "doctype", "year", "stage", "amount_min", "amount_max", "from", "to")
+    if not q and not any(many(name) for name in filters):
+        raise QueryError("empty query: give q=… (one or more words) or a filter (kind, region, year, stage, …)")
     if len(q) > MAX_QUERY_CHARS:
         raise QueryError(f"query too long: {len(q)} characters (at most {MAX_QUERY_CHARS})")
-    parse(q)  # refuse an unreadable query before anything else
+    if q:
+        parse(q)  # refuse an unreadable query before anything else
+    stages = tuple(many("stage"))
+    for st in stages:
+        if st not in ProjectStatus.__members__:
+            raise QueryError(f"unknown stage {st[:30]!r}: one of {', '.join(ProjectStatus.__members__)}")
+    methods = tuple(many("method"))
+    for m in methods:
+        if m not in ALL_METHODS:
+            raise QueryError(f"unknown method {m[:30]!r}: one of {'、'.join(ALL_METHODS)}")
+    amount_min, amount_max = _fen(one("amount_min"), "amount_min"), _fen(one("amount_max"), "amount_max")
+    if amount_min is not None and amount_max is not None and amount_min > amount_max:
+        raise QueryError("amount_min is larger than amount_max")
+    date_from, date_to = _day(one("from"), "from", end=False), _day(one("to"), "to", end=True)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise QueryError("from is after to")
     kinds = tuple(many("kind"))
     for k in kinds:
         if k not in Kind.__members__:
@@ -105,14 +169,20 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
     page = (_ints([one("page", "1")], "page", 1, 10_000) or (1,))[0]
     size = (_ints([one("size", "20")], "size", 1, MAX_PAGE_SIZE) or (20,))[0]
     return SearchRequest(query=q, kinds=kinds, provinces=provinces, regions=regions, notice_types=types,
-                         doctypes=doctypes, years=_ints(many("year"), "year", 1949, 2100), sort=sort, page=page,
-                         size=size)
+                         doctypes=doctypes, years=_ints(many("year"), "year", 1949, 2100), statuses=stages,
+                         methods=methods,
+                         amount_min=amount_min, amount_max=amount_max, date_from=date_from, date_to=date_to,
+                         sort=sort, page=page, size=size)
 
 
 def request_args(req: SearchRequest, **override: Any) -> list[tuple[str, str]]:
     """Query-string pairs reproducing ``req`` (with overrides), for links."""
     values: dict[str, Any] = {"q": req.query, "kind": req.kinds, "region": req.provinces + req.regions,
                               "type": req.notice_types, "doctype": req.doctypes, "year": req.years,
+                              "stage": req.statuses, "method": req.methods,
+                              "amount_min": None if req.amount_min is None else format_yuan(req.amount_min),
+                              "amount_max": None if req.amount_max is None else format_yuan(req.amount_max),
+                              "from": _day_text(req.date_from), "to": _day_text(req.date_to),
                               "sort": req.sort if req.sort != "relevance" else None,
                               "page": req.page if req.page != 1 else None, "size": req.size if req.size != 20 else None}
     values.update(override)
@@ -124,6 +194,10 @@ def request_args(req: SearchRequest, **override: Any) -> list[tuple[str, str]]:
         for item in (v if isinstance(v, (tuple, list)) else [v]):
             pairs.append((k, str(item)))
     return pairs
+
+
+def _day_text(epoch: int | None) -> str | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, _BEIJING).date().isoformat()
 
 
 def url(path: str, req: SearchRequest, **override: Any) -> str:
@@ -184,7 +258,9 @@ def result_json(res: SearchResult, req: SearchRequest, base: str = "/-/search") 
     return {"ok": True, "query": res.query, "total": res.total, "page": res.page, "size": res.size,
             "pages": res.pages, "sort": req.sort, "took_ms": round(res.took_ms, 1),
             "filters": {"kind": list(req.kinds), "region": list(req.provinces + req.regions),
-                        "type": list(req.notice_types), "doctype": list(req.doctypes), "year": list(req.years)},
+                        "type": list(req.notice_types), "doctype": list(req.doctypes), "year": list(req.years),
+                        "stage": list(req.statuses), "amount_min": yuan(req.amount_min), "amount_max": yuan(req.amount_max),
+                        "from": _day_text(req.date_from), "to": _day_text(req.date_to)},
             "results": [hit_json(h) for h in res.hits], "facets": facets, "links": links}
 
 

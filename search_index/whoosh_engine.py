@@ -57,7 +57,7 @@ from search_index.highlight import mark, snippet
 from search_index.query import ParsedQuery, QueryError, Term, parse
 
 INDEX_NAME = "gongkai"
-SCHEMA_VERSION = 2  # bump when the schema or the analyzer changes: forces a full rebuild
+SCHEMA_VERSION = 3  # bump when the schema or the analyzer changes: forces a full rebuild
 LIMITMB = 256  # 1.5× faster than 128 (baselines §3b); each of the 2 sub-writers has its own pool
 BATCHSIZE = 256  # documents per job file handed to a sub-writer
 EXPANSION_TERMS = 48  # a one-character query matches at most this many words containing it (by df)
@@ -134,6 +134,7 @@ def schema() -> Schema:
         kind=ID(stored=True, sortable=True),
         notice_type=ID(stored=True, sortable=True),
         status=ID(stored=True),
+        method=ID(stored=True),
         province=ID(stored=True, sortable=True),
         region=ID(stored=True),
         year=NUMERIC(int, bits=32, stored=True, sortable=True),
@@ -155,6 +156,7 @@ def _fields(doc: Document) -> dict[str, Any]:
     out: dict[str, Any] = {
         "key": doc.key, "doctype": doc.doctype, "id": doc.id, "project_id": doc.project_id,
         "version_id": doc.version_id, "kind": doc.kind, "notice_type": doc.notice_type, "status": doc.status,
+        "method": doc.method,
         "province": doc.province_code, "region": doc.region_code, "year": doc.year, "date": doc.date,
         "title": doc.title, "text": doc.text, "pairs": doc.text, "ids": " ".join(i.replace(" ", "") for i in doc.ids if i),
         "published_at": doc.published_at, "region_name": doc.region_name, "publisher": doc.publisher,
@@ -405,10 +407,19 @@ class WhooshEngine:
                 clauses.append(wq.Or([wq.Term(name, v) for v in values]))
         if req.years:
             clauses.append(wq.Or([wq.NumericRange("year", y, y) for y in req.years]))
+        if req.statuses:
+            clauses.append(wq.Or([wq.Term("status", v) for v in req.statuses]))
+        if req.methods:
+            clauses.append(wq.Or([wq.Term("method", v) for v in req.methods]))
+        if req.amount_min is not None or req.amount_max is not None:
+            clauses.append(wq.NumericRange("amount", req.amount_min, req.amount_max))
+        if req.date_from is not None or req.date_to is not None:
+            clauses.append(wq.NumericRange("date", req.date_from, req.date_to))
         if not clauses:
             return None
         key = (tuple(req.kinds), tuple(req.provinces), tuple(req.regions), tuple(req.notice_types),
-               tuple(req.doctypes), tuple(req.years))
+               tuple(req.doctypes), tuple(req.years), tuple(req.statuses), tuple(req.methods), req.amount_min, req.amount_max,
+               req.date_from, req.date_to)
         cached = state.filters.get(key)
         if cached is None:
             cached = set(state.searcher.docs_for_query(wq.And(clauses) if len(clauses) > 1 else clauses[0]))
@@ -428,14 +439,17 @@ class WhooshEngine:
             raise QueryError(f"page size must be 1–{MAX_PAGE_SIZE}")
         if req.page < 1 or req.page * req.size > MAX_DEPTH:
             raise QueryError(f"page must be ≥ 1 and page × size ≤ {MAX_DEPTH}: narrow the search with filters")
-        parsed = parse(req.query)
+        parsed = parse(req.query) if req.query.strip() else None
         with self._lock:
             state = self._current()
             s = state.searcher
-            q = self.compile(parsed, state)
             allowed = self._filter(state, req)
+            if parsed is None and allowed is None:
+                raise QueryError("empty query: type one or more words, or choose a filter")
+            q = self.compile(parsed, state) if parsed is not None else wq.Every()
+            sort = req.sort if parsed is not None or req.sort != "relevance" else "date"  # no words: newest first
             sortedby, reverse = {"relevance": (None, False), "date": ("date", True), "-date": ("date", False),
-                                 "amount": ("amount", True), "-amount": ("amount", False)}[req.sort]
+                                 "amount": ("amount", True), "-amount": ("amount", False)}[sort]
             limit = req.page * req.size
             # (phrases are compiled to word-pair terms, so every query here is terms and booleans)
             results = s.search(q, limit=limit, filter=allowed, sortedby=sortedby, reverse=reverse, terms=False)
@@ -446,7 +460,7 @@ class WhooshEngine:
                     col = self._column(state, "province" if name == "province" else name)
                     counts = Counter(map(col.__getitem__, docs))
                     facets[name] = [(str(v), n) for v, n in counts.most_common(50) if v not in ("", None, b"")]
-            tokens = parsed.highlight_tokens()
+            tokens = parsed.highlight_tokens() if parsed is not None else []
             hits = []
             for i in range(max(0, (req.page - 1) * req.size), min(limit, results.scored_length())):
                 docnum = results.docnum(i)
@@ -460,7 +474,7 @@ class WhooshEngine:
                     project_no=f.get("project_no", ""), amount_fen=f.get("amount"),
                     score=float(results.score(i) or 0.0), snippet=snippet(f.get("summary", ""), tokens),
                     title_marked=mark(f["title"], tokens)))
-        return SearchResult(query=parsed.text, total=len(docs), page=req.page, size=req.size, hits=hits,
+        return SearchResult(query=parsed.text if parsed is not None else "", total=len(docs), page=req.page, size=req.size, hits=hits,
                             facets=facets, took_ms=(time.perf_counter() - started) * 1000)
 
 

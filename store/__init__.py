@@ -5,7 +5,12 @@ it (collectors and submissions, the site builder, search, Datasette publishing):
 
 - ``store.db``: the SQLite store (WAL): notice versions and their sources, compiled projects,
   parties, rejections; the write API (``Store``, ``Batch``) and its locking model;
-- ``store.schema``: the tables, derived from the models' field declarations;
+- ``store.schema``: the tables, derived from the models' field declarations, and the triggers
+  that fill the change feed;
+- ``store.changes``: the change feed (what changed since a consumer's mark), which the site
+  build and the search update both follow;
+- ``store.read``: the read queries more than one stage runs (search documents, Datasette's
+  full-text tables); read-only connections come from ``store.db.connect_ro``;
 - ``store.config``: where the data lives (database, site, search index, published snapshots),
   from defaults, the environment and the command line;
 - ``store.paths``: the URL and tag scheme of the published records (the site and search both

@@ -7,6 +7,8 @@
 | site URL | ``http://localhost:8001/site/`` | ``GONGKAI_SITE_URL`` | absolute links in feeds and sitemaps; its host names feed ids (tag: URIs), so set it once for a public site |
 | search index | ``search-index/`` beside the database | ``GONGKAI_INDEX`` | the Whoosh index, updated incrementally by ``build``, ``index`` and ``serve`` |
 | published snapshots | ``published/`` beside the database | ``GONGKAI_PUBLISHED`` | immutable copies Datasette serves (``current`` points at the newest) |
+| ocid prefix | ``ocds-gkdemo`` | ``GONGKAI_OCID_PREFIX`` | OCDS export: ``ocds-`` + 6 characters, registered with OCP; the default is a placeholder |
+| red-flag thresholds | ``models/indicators/thresholds.toml`` | ``GONGKAI_THRESHOLDS`` | a deployment's own thresholds per indicator, area, method and province (TOML, same layout) |
 | busy wait | 300 s | ``GONGKAI_BUSY_WAIT`` | how long a writer waits for another writer's transaction before it fails (``store.db.BUSY_WAIT``) |
 """
 
@@ -19,6 +21,13 @@ from pathlib import Path
 DEFAULT_DB = Path("var/gongkai.db")
 DEFAULT_SITE = Path("site")
 DEFAULT_SITE_URL = "http://localhost:8001/site/"
+# OCDS export: ocid prefix (ocds- + 6 characters). "ocds-gkdemo" is a placeholder until OCP registers one for Gongkai.
+OCID_PREFIX = os.environ.get("GONGKAI_OCID_PREFIX") or "ocds-gkdemo"
+
+
+def thresholds_path() -> str | None:
+    """A deployment's red-flag thresholds file (``GONGKAI_THRESHOLDS``), or None for the packaged one."""
+    return os.environ.get("GONGKAI_THRESHOLDS") or None
 
 
 @dataclass(frozen=True)

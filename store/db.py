@@ -22,6 +22,7 @@ import shutil
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -36,11 +37,15 @@ import sqlite_utils
 from models.codelists import Kind
 from models.identity import notice_id as make_notice_id
 from models.identity import project_id as make_project_id
+from models.indicators import evaluate
 from models.kinds import LOTS_FIELD, lot_summary
 from models.normalize.amounts import to_fen
 from models.notice import Notice
 from models.project import Project, compile_project
-from store.schema import SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
+from store import changes
+from store import flags as red_flags
+from store.config import thresholds_path
+from store.schema import CHANGE_TRIGGERS, SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
 
 FLUSH_EVERY = 2000  # notices per executemany chunk: large enough to amortize, small enough to stream
 _IN_CHUNK = 500  # SQLite host parameters per IN (…) lookup
@@ -108,10 +113,23 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def connect_ro(path: Path | str, *, timeout: float = 30) -> sqlite3.Connection:
-    """A read-only connection (``mode=ro`` URI built from the resolved path, so names with
-    ``?``, ``#`` or ``%`` work): readers can never write to the store."""
-    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout)
+def connect_ro(path: Path | str, *, timeout: float = 30, check_same_thread: bool = True,
+               cache_mib: int | None = None) -> sqlite3.Connection:
+    """A read-only connection: the one way every stage reads the store.
+
+    ``mode=ro`` URI built from the resolved path (so names with ``?``, ``#`` or ``%`` work):
+    readers can never write to the store. A missing file is a :class:`FileNotFoundError` naming
+    it (``mode=ro`` never creates one). ``check_same_thread=False`` for a caller that hands the
+    connection to another thread (the site build's page writers); ``cache_mib`` raises the page
+    cache of a reader that revisits many pages (SQLite's default is 2 MiB)."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout,
+                           check_same_thread=check_same_thread)
+    if cache_mib is not None:
+        conn.execute(f"PRAGMA cache_size=-{int(cache_mib) * 1024}")  # negative: KiB
+    return conn
 
 
 @dataclass
@@ -230,7 +248,7 @@ class Batch:
             "INSERT OR IGNORE INTO notice_sources (version_id, platform, url, fetched_at, raw_sha256, parser_version,"
             " http_status, location) VALUES (?,?,?,?,?,?,?,?)", source_rows)
         if texts:
-            # REPLACE gives a rewritten row a new rowid: the site build finds changed texts by rowid.
+            # Each row written (new or replaced) appends a 'text' change (store.changes).
             conn.executemany(
                 "INSERT OR REPLACE INTO notice_texts (version_id, body_text, attachments, raw_sha256, stored_at)"
                 " VALUES (?,?,?,?,?)", [(vid, *t, self.seen_at) for vid, t in texts.items()])
@@ -252,6 +270,8 @@ class Batch:
                     self.store.write_projects(rows, self.seen_at)
                     rows = []
             self.store.write_projects(rows, self.seen_at)
+        # indicators that compare projects: these and the projects they are compared with
+        red_flags.update_across(self.store.conn, ids, self.seen_at, red_flags.thresholds(thresholds_path()))
         self.counts.projects += len(ids)
         self._projects.clear()
 
@@ -330,12 +350,14 @@ class ProjectRows(NamedTuple):
     kind_row: tuple
     parties: list[tuple]
     roles: list[tuple]
+    flags: list[tuple[str, str, str, str, str]]  # store.flags.FlagRow of the project-scope indicators
 
 
 def project_rows(group: tuple[str, list[tuple]]) -> ProjectRows:
     """Compile one project from its current notice rows into table rows."""
     pid, notice_rows = group
-    p = compile_project(pid, [_content(r) for r in notice_rows])
+    contents = [_content(r) for r in notice_rows]
+    p = compile_project(pid, contents)
     region = p.region
     project = [
         p.id, p.kind.value, p.title, p.status.value, int(p.amended), region.code if region else None,
@@ -347,7 +369,8 @@ def project_rows(group: tuple[str, list[tuple]]) -> ProjectRows:
     # The compiled state's hash: updated_at moves only when it changes.
     compiled = hashlib.sha256(orjson.dumps([project, kind_row, roles, p.fields], option=orjson.OPT_SORT_KEYS)).hexdigest()
     parties = [(x.party_id, x.name, x.uscc) for x in p.parties]
-    return ProjectRows(p.kind.value, (*project, compiled), kind_row, parties, roles)
+    results = evaluate(p, contents, red_flags.thresholds(thresholds_path()))  # red flags of this project alone
+    return ProjectRows(p.kind.value, (*project, compiled), kind_row, parties, roles, red_flags.as_rows(results))
 
 
 class Store:
@@ -403,6 +426,9 @@ class Store:
         if row is None or row[0] != str(SCHEMA_VERSION):
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
                               (str(SCHEMA_VERSION),))
+        if changes.store_id(self.conn) is None:  # tells this database from one re-created at its path
+            self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+                              (changes.STORE_ID_KEY, uuid.uuid4().hex))
 
     def add_area_columns(self) -> None:
         """Add the typed columns of fields declared since the area tables were created (a new field of
@@ -424,9 +450,15 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")
-        if not self.db["notice_texts"].exists():  # added to schema version 1 later: created on first use
-            self.init()
+        if not self.db["notice_texts"].exists() or not self._has_change_feed():  # added to schema version 1
+            self.init()  # later: created by the first writer (the feed's consumers then run in full once)
         self.add_area_columns()
+
+    def _has_change_feed(self) -> bool:
+        marks = ",".join("?" * len(CHANGE_TRIGGERS))
+        n = self.conn.execute(f"SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN ({marks})",  # noqa: S608 - '?' marks only
+                              CHANGE_TRIGGERS).fetchone()[0]
+        return n == len(CHANGE_TRIGGERS) and changes.store_id(self.conn) is not None
 
     def close(self) -> None:
         self.conn.close()
@@ -526,6 +558,8 @@ class Store:
         self.conn.executemany(
             "INSERT OR REPLACE INTO project_parties (project_id, party_id, role, name, lot, rank, amount_fen)"
             " VALUES (?,?,?,?,?,?,?)", [role for r in rows for role in r.roles])
+        red_flags.write(self.conn, {r.project[0]: r.flags for r in rows},
+                        {r.project[0]: red_flags.project_codes(Kind(r.kind)) for r in rows}, seen_at)
 
     # -- rejections -------------------------------------------------------------------------
     def reject(self, origin: str, input_name: str, location: str | None, field_name: str | None, value: str | None,

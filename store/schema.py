@@ -8,6 +8,7 @@ people (baselines.md §9 pitfall 10: Decimal dumped as text breaks numeric sorti
 from __future__ import annotations
 
 import re
+import sqlite3
 from functools import cache
 
 from models.codelists import Kind
@@ -152,7 +153,101 @@ CREATE TABLE IF NOT EXISTS submissions (
     changed INTEGER NOT NULL,
     unchanged INTEGER NOT NULL
 );
+
+-- The change feed (store/changes.py): one row per write that matters, appended by the triggers
+-- below in the writer's own transaction. seq is max(seq) + 1 (no AUTOINCREMENT: it would add a
+-- sqlite_sequence write per row, and a table to every published copy); a prune always keeps the
+-- newest row, so a seq is never given twice and a consumer's mark stays meaningful.
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY,
+    what TEXT NOT NULL,                   -- store.changes: version, superseded, source, text, project, … deleted
+    project_id TEXT,
+    notice_id TEXT,
+    version_id TEXT                       -- no time column: a per-row strftime('now') cost 30 % of a batch's
+);                                        -- write time; consumers and prune go by seq
+CREATE TRIGGER IF NOT EXISTS changes_version AFTER INSERT ON notices BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    VALUES ('version', NEW.project_id, NEW.notice_id, NEW.version_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_superseded AFTER UPDATE OF superseded_at ON notices
+WHEN NEW.superseded_at IS NOT OLD.superseded_at BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    VALUES ('superseded', NEW.project_id, NEW.notice_id, NEW.version_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_notice_deleted AFTER DELETE ON notices BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    VALUES ('notice deleted', OLD.project_id, OLD.notice_id, OLD.version_id);
+END;
+-- Only rows really inserted fire (INSERT OR IGNORE of a known copy does not).
+CREATE TRIGGER IF NOT EXISTS changes_source AFTER INSERT ON notice_sources BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    SELECT 'source', n.project_id, n.notice_id, NEW.version_id FROM notices n WHERE n.version_id = NEW.version_id;
+END;
+-- INSERT OR REPLACE fires the insert trigger only (recursive_triggers is off: no delete row).
+CREATE TRIGGER IF NOT EXISTS changes_text AFTER INSERT ON notice_texts BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    SELECT 'text', n.project_id, n.notice_id, NEW.version_id FROM notices n WHERE n.version_id = NEW.version_id;
+END;
+CREATE TRIGGER IF NOT EXISTS changes_text_updated AFTER UPDATE ON notice_texts BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    SELECT 'text', n.project_id, n.notice_id, NEW.version_id FROM notices n WHERE n.version_id = NEW.version_id;
+END;
+CREATE TRIGGER IF NOT EXISTS changes_text_deleted AFTER DELETE ON notice_texts BEGIN
+    INSERT INTO changes (what, project_id, notice_id, version_id)
+    SELECT 'text deleted', n.project_id, n.notice_id, OLD.version_id FROM notices n WHERE n.version_id = OLD.version_id;
+END;
+CREATE TRIGGER IF NOT EXISTS changes_project AFTER INSERT ON projects BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('project', NEW.project_id);
+END;
+-- The write API upserts every project a batch touched; only a new compiled state is a change.
+CREATE TRIGGER IF NOT EXISTS changes_project_updated AFTER UPDATE ON projects
+WHEN NEW.compiled_sha256 IS NOT OLD.compiled_sha256 OR NEW.updated_at IS NOT OLD.updated_at BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('project', NEW.project_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_project_deleted AFTER DELETE ON projects BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('project deleted', OLD.project_id);
+END;
+
+-- Red flags (models.indicators): one row per project and applicable indicator, written when the
+-- project is compiled (and, for indicators that compare projects, when a project they compare with
+-- changes). Only a different result is written, so `since` is when this status was first reached.
+CREATE TABLE IF NOT EXISTS flags (
+    project_id TEXT NOT NULL REFERENCES projects(project_id),
+    indicator TEXT NOT NULL,              -- models.indicators code: X-NOCALL, P-SINGLE, L-AGREEMENT …
+    status TEXT NOT NULL,                 -- flagged | clear | insufficient_data | not_applicable
+    why_zh TEXT NOT NULL,                 -- the sentence with the values used
+    why_en TEXT NOT NULL,
+    used_values TEXT NOT NULL,            -- JSON object: the inputs used, money as exact decimal text
+    since TEXT NOT NULL,                  -- UTC time this result was first computed
+    PRIMARY KEY (project_id, indicator)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS flags_status ON flags (status, indicator);
+CREATE TRIGGER IF NOT EXISTS changes_flag AFTER INSERT ON flags BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('flag', NEW.project_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_flag_updated AFTER UPDATE ON flags BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('flag', NEW.project_id);
+END;
+CREATE TRIGGER IF NOT EXISTS changes_flag_deleted AFTER DELETE ON flags BEGIN
+    INSERT INTO changes (what, project_id) VALUES ('flag', OLD.project_id);
+END;
 """.replace("{amount_yuan}", yuan_sql("amount_fen"))  # fen → yuan text: models.normalize.amounts
+
+# The change feed's triggers (store.changes), by name.
+CHANGE_TRIGGERS = tuple(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", BASE))
+# Operational tables that are not data, left out of every published copy: the crawler's re-crawl
+# bookkeeping and the change feed.
+UNPUBLISHED_TABLES = ("crawl_state", "changes")
+
+
+def drop_unpublished(conn: sqlite3.Connection) -> None:
+    """Drop the operational tables (and the feed's triggers, which would write into a dropped
+    table) from a copy of the store that is about to be published."""
+    for trigger in CHANGE_TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")  # names from BASE
+    for table in UNPUBLISHED_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")  # fixed names
+
 
 # Indexes for browsing and facets, created on the published copy of the database.
 PUBLISH_INDEXES = """
@@ -169,6 +264,7 @@ CREATE INDEX IF NOT EXISTS projects_status ON projects (status);
 CREATE INDEX IF NOT EXISTS projects_province ON projects (province_code);
 CREATE INDEX IF NOT EXISTS projects_year ON projects (first_year);
 CREATE INDEX IF NOT EXISTS project_parties_role ON project_parties (role);
+CREATE INDEX IF NOT EXISTS flags_indicator ON flags (indicator, status);
 """
 
 # Columns a kind's project table gets for each kind of value.

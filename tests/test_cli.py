@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,8 @@ from openpyxl import load_workbook
 from gongkai.cli import cli
 from tests.conftest import write_csv
 from tests.test_submit import LAND_HEADERS, LAND_ROW
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def gk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
@@ -43,7 +46,7 @@ def test_init_submit_stats_export(tmp_path):
     path = write_csv(tmp_path / "land.csv", LAND_HEADERS, [LAND_ROW])
     out = gk("--db", db, "submit", str(path), "--kind", "land", "--agency", "佛山市自然资源局")
     assert out.returncode == 0, out.stderr
-    assert "1 rows read; stored 1 new, 0 changed, 0 unchanged" in out.stdout
+    assert "读取 1 行；已存入新公告 1 条、变更 0 条、未变 0 条" in out.stdout  # Chinese by default
     assert "\r" not in out.stdout + out.stderr  # piped: no progress line
     stats = json.loads(gk("--db", db, "stats", "--json").stdout)
     assert stats["by_kind"] == {"land": 1}
@@ -62,8 +65,13 @@ def test_refused_submission_exits_1_with_report_on_stderr(tmp_path):
     path = write_csv(tmp_path / "bad.csv", LAND_HEADERS, [LAND_ROW, bad])
     out = gk("--db", db, "submit", str(path), "--kind", "land", "--agency", "A")
     assert out.returncode == 1
-    assert "row 3, column '发布时间', value '2026-13-01'" in out.stderr
-    assert "nothing was written" in out.stderr
+    assert "第 3 行，列「发布时间」，值「2026-13-01」：日期或时间不存在" in out.stderr
+    assert "未写入任何数据" in out.stderr
+    en = gk("--db", db, "submit", str(path), "--kind", "land", "--agency", "A", "--lang", "en")
+    assert en.returncode == 1
+    assert "row 3, column '发布时间', value '2026-13-01': invalid date/time" in en.stderr
+    assert "nothing was written" in en.stderr
+    assert "第" not in en.stderr
     assert json.loads(gk("--db", db, "stats", "--json").stdout)["notices"] == 0
 
 
@@ -71,7 +79,11 @@ def test_missing_database_is_a_clear_error(tmp_path):
     db = str(tmp_path / "none.db")
     out = gk("--db", db, "stats")
     assert out.returncode == 1
-    assert f"gongkai --db {db} init" in out.stderr  # a command that works as written
+    hint = out.stderr.split("`")[1]  # a command that works as written, from the repository root
+    assert hint.endswith(f"gongkai --db {db} init"), out.stderr
+    ran = subprocess.run(shlex.split(hint), cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert ran.returncode == 0, ran.stderr
+    assert gk("--db", db, "stats").returncode == 0
 
 
 def test_map_option(tmp_path):

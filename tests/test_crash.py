@@ -57,7 +57,7 @@ def test_sigkill_mid_submit_leaves_the_database_unchanged(tmp_path: Path):
     conn.close()
     assert dump(db) == before
     # and the database still takes the submission afterwards
-    done = subprocess.run([*run, "submit", str(first), "--kind", "land", "--agency", "A"], env=env,
+    done = subprocess.run([*run, "submit", str(first), "--kind", "land", "--agency", "A", "--lang", "en"], env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0
     assert "1 unchanged" in done.stdout

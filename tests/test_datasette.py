@@ -4,15 +4,18 @@ published snapshot of the test corpus: configured queries, facets, rows, JSON/CS
 
 from __future__ import annotations
 
+import re
 import time
+from decimal import Decimal
 from html import escape as html_escape
 
 import feedparser
 import httpx
 import pytest
+import yaml
 
 from gongkai.serve import free_port, settings, start, wait_ready
-from publish.metadata import build_metadata
+from publish.metadata import CONFIG_DIR, build_metadata
 from publish.snapshot import publish
 from search_index import update_index
 from tests.test_search_corpus import FULLWIDTH_COMPANY, LAND_TITLE, TRAD_TITLE, build_corpus
@@ -183,3 +186,53 @@ def test_static_site_is_mounted(server):
     escape = server.get("/site/%2E%2E/%2E%2E/%2E%2E/%2E%2E/etc/passwd")
     assert escape.status_code in (403, 404)
     assert "root:" not in escape.text
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DOCUMENTED = {c for t in TABLES.values() for c in t.get("columns", {})}
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_every_canned_query_answers_on_the_demo_data(server, name):
+    """Each canned query returns rows on the demo data; its columns are Chinese or documented columns."""
+    r = server.get(f"/gongkai/{name}.json", params={"q": "采购", "buyer": "", "_shape": "objects"})
+    body = r.json()
+    assert body["rows"], f"{name} returns nothing on the demo data"
+    unexplained = [c for c in body["columns"] if not _CJK.search(c) and c not in _DOCUMENTED]
+    assert not unexplained, f"{name}: columns neither Chinese nor documented: {unexplained}"
+    base = yaml.safe_load((CONFIG_DIR / "metadata.base.yml").read_text(encoding="utf-8"))
+    assert "printf" not in base["databases"]["gongkai"]["queries"][name]["sql"]  # yuan via {yuan:…} (yuan_sql)
+
+
+def test_totals_per_buyer_and_land_price_by_region_name(server):
+    rows = server.get("/gongkai/largest_awards_by_buyer.json", params={"buyer": "", "_shape": "array"}).json()
+    assert any(r["中标项目数"] >= 2 for r in rows)  # totals, not single awards
+    totals = [Decimal(r["中标总额（元）"]) for r in rows]
+    assert totals == sorted(totals, reverse=True)
+    land = server.get("/gongkai/land_price_per_m2.json", params={"_shape": "array"}).json()
+    assert all(_CJK.search(r["省份"]) and not r["省份"].isdigit() for r in land)
+
+
+@pytest.mark.parametrize(("table", "facet"), [("projects", "province_name"), ("projects", "status_name"),
+                                              ("projects", "kind_name"), ("notices", "notice_type_name"),
+                                              ("project_parties", "role_name")])
+def test_facets_show_chinese_names(server, table, facet):
+    r = server.get(f"/gongkai/{table}.json", params={"_facet": facet, "_size": "1"})
+    values = [str(v["value"]) for v in r.json()["facet_results"][facet]["results"]]
+    assert values
+    assert all(_CJK.search(v) for v in values), values
+    html = server.get(f"/gongkai/{table}", params={"_facet": facet}).text
+    assert values[0] in html
+
+
+def test_datasette_csv_starts_with_a_bom(server):
+    for url in ("/gongkai/projects.csv", "/gongkai/repeat_winners_per_buyer.csv"):
+        r = server.get(url, params={"_size": "5"})
+        assert r.status_code == 200
+        assert r.content.startswith(b"\xef\xbb\xbf"), url
+        assert int(r.headers.get("content-length", len(r.content))) == len(r.content)
+
+
+def test_times_read_as_beijing_time(server):
+    html = server.get("/gongkai/notices", params={"_size": "3"}).text
+    assert "北京时间" in html

@@ -53,7 +53,8 @@ def db(tmp_path: Path) -> Path:
 
 def run(db: Path, file: Path, *extra: str, kind: str = "land"):
     """``gongkai submit FILE`` in process; a traceback would surface as ``result.exception``."""
-    result = CliRunner().invoke(cli, ["--db", str(db), "submit", str(file), "--kind", kind, "--agency", "A", *extra])
+    result = CliRunner().invoke(cli, ["--db", str(db), "submit", str(file), "--kind", kind, "--agency", "A",
+                                      "--lang", "en", *extra])  # the English reasons asserted below
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result
@@ -338,7 +339,7 @@ def test_jsonl_with_a_bom_reads_like_csv_with_one(db, tmp_path):
 def gk(db: Path, file: Path | str, timeout: float = 30) -> subprocess.CompletedProcess:
     """The real command in a subprocess: a hang is a TimeoutExpired, not a stalled suite."""
     return subprocess.run([sys.executable, "-m", "gongkai", "--db", str(db), "submit", str(file), "--kind", "land",
-                           "--agency", "A"], capture_output=True, text=True, timeout=timeout, check=False)
+                           "--agency", "A", "--lang", "en"], capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def test_a_fifo_is_refused_at_once(db, tmp_path):

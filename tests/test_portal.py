@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import urllib.parse
 import urllib.request
 
 import pytest
+from aiohttp.test_utils import make_mocked_request
 
 from collectors.middlewares import retry_after_seconds
+from collectors.run import spider_classes
 from demo.portal import running
-from demo.portal.app import label_for
-from demo.portal.catalog import build_catalog
+from demo.portal.app import Portal
+from demo.portal.base import label_for
+from demo.portal.catalog import GGZY_STAGES, build_catalog
+from demo.portal.families import FAMILIES
 from models.assemble import specs_for
-from models.codelists import Kind
+from models.codelists import GGZY_CLASSIFY, Kind
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +67,6 @@ def test_epoint_pn_is_an_offset(portal):
 
 def test_gbk_pages_are_encoded_and_labelled(portal):
     catalog = build_catalog()
-    from demo.portal.app import Portal
-
     copy = next(c for c in catalog.copies if c.fault == "gbk" and c.platform == "ccgp")
     _s, headers, body = get(portal + Portal.detail_path(copy))
     assert "charset=gbk" in headers["Content-Type"].lower()
@@ -74,8 +77,6 @@ def test_gbk_pages_are_encoded_and_labelled(portal):
 
 def test_data_loss_page_closes_before_its_content_length(portal):
     catalog = build_catalog()
-    from demo.portal.app import Portal
-
     copy = next(c for c in catalog.copies if c.fault == "dataloss")
     host, port = urllib.parse.urlsplit(portal).hostname, urllib.parse.urlsplit(portal).port
     with socket.create_connection((host, port), timeout=10) as sock:
@@ -86,6 +87,60 @@ def test_data_loss_page_closes_before_its_content_length(portal):
     head, _sep, body = data.partition(b"\r\n\r\n")
     length = int(next(line.split(b":")[1] for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")))
     assert 0 < len(body) < length
+
+
+def test_every_spider_has_its_portal_family_and_every_family_its_spider():
+    assert set(FAMILIES) == set(spider_classes())
+
+
+@pytest.fixture(scope="module")
+def assembled():
+    portal = Portal(build_catalog())
+    return portal, portal.app()
+
+
+@pytest.mark.parametrize("name", list(FAMILIES))
+def test_each_family_serves_every_copy_of_its_platform_at_its_own_routes(assembled, name):
+    portal, app = assembled
+    family = next(f for f in portal.families if f.name == name)
+    copies = portal.catalog.on(name)
+    assert copies, f"the catalog puts nothing on {name}"
+    declared = sorted((method, handler) for method, _path, handler in family.routes)
+    served = sorted((r.method, getattr(r.handler, "__name__", "")) for r in app.router.routes()
+                    if getattr(r.handler, "__self__", None) is family and r.method != "HEAD")  # HEAD: GET's twin
+    assert served == declared
+
+    async def handler_of(path: str):
+        for method in ("GET", "POST"):  # a page, or an API answer (landchina's detail is a POST)
+            match = await app.router.resolve(make_mocked_request(method, path))
+            if match.http_exception is None:  # not a 404 or 405
+                return match.handler
+        return None
+
+    for c in copies:
+        path = portal.detail_path(c)
+        assert portal.by_path[path] is c  # one path per copy, over every family
+        handler = asyncio.run(handler_of(path.split("#", 1)[0]))
+        assert getattr(handler, "__self__", None) is family, f"{path} is not served by the {name} family"
+
+
+def test_ggzy_stage_codes_name_their_kind_through_the_one_classify_table():
+    for kind, stages in GGZY_STAGES.items():
+        for code, _text in stages.values():
+            assert GGZY_CLASSIFY[code[:2]] is kind, (kind, code)
+
+
+def test_ggzy_list_filters_by_classify_as_the_spider_reads_it(portal):
+    catalog = build_catalog()
+    kinds = {c.notice.ident: c.notice.kind for c in catalog.on("ggzy")}
+    for code, kind in GGZY_CLASSIFY.items():
+        records = post(portal + "/information/pubTradingInfo/getTradList",
+                       {"DEAL_CLASSIFY": code, "PAGENUMBER": "1"})["data"]["records"]
+        assert records, f"no {kind} notice on ggzy"
+        for record in records:
+            assert record["businessType"] == code
+            assert GGZY_CLASSIFY[record["informationType"][:2]] is kind  # the spider's reading of the kind
+            assert kinds[record["id"][-32:]] is kind
 
 
 def test_every_field_label_reads_back_as_its_field():

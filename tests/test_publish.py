@@ -115,3 +115,35 @@ def test_every_facet_column_has_an_index(db, tmp_path):
             leading = {conn.execute(f"SELECT name FROM pragma_index_info('{idx}') WHERE seqno = 0").fetchone()[0]
                        for (idx,) in conn.execute(f"SELECT name FROM pragma_index_list('{table}')")}
             assert col in leading, f"facet {table}.{col} has no index"
+
+
+def test_flat_area_csv_opens_in_excel(db, tmp_path):
+    """The per-area flat CSV: BOM, one column per field, yuan = stored fen / 100 exactly, names present."""
+    import csv
+    from decimal import Decimal
+
+    from publish.site.downloads import write_downloads
+
+    conn = connect_ro(db)
+    try:
+        write_downloads(conn, tmp_path)
+        raw = (tmp_path / "downloads" / "gongkai-procurement-projects.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
+        assert rows
+        assert "fields" not in rows[0]
+        assert {"项目名称", "采购人", "预算金额（元）"} <= set(rows[0])
+        fen = dict(conn.execute("SELECT project_id, budget_fen FROM projects_procurement"))
+        checked = 0
+        for row in rows:
+            if row["预算金额（元）"]:
+                assert Decimal(row["预算金额（元）"]) == Decimal(fen[row["项目ID"]]) / 100
+                checked += 1
+        assert checked > 10
+        assert any(row["采购人"] for row in rows)
+        assert any(row["中标（成交）人"] for row in rows)  # winners by name
+        versions = (tmp_path / "downloads" / "gongkai-land.csv.gz").read_bytes()
+        import gzip
+        assert gzip.decompress(versions).startswith(b"\xef\xbb\xbf")
+    finally:
+        conn.close()

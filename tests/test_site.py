@@ -254,7 +254,11 @@ def test_downloads_are_safe_and_verified(fixture_db, tmp_path):
     conn.commit()
     build(db, out, site_url=SITE_URL, workers=1)
     sums = (out / "downloads" / "SHA256SUMS").read_text().splitlines()
-    assert len(sums) == 11
+    names = {line.split("  ")[1] for line in sums}
+    kinds = ("land", "mining", "procurement", "state_asset", "tender")
+    # per area: JSONL, CSV per version, flat CSV per project; the SQLite copy
+    assert names == {f"gongkai-{k}.{ext}" for k in kinds for ext in ("jsonl.gz", "csv.gz")} | {
+        f"gongkai-{k}-projects.csv" for k in kinds} | {"gongkai.sqlite"}
     for line in sums:
         sha, name = line.split("  ")
         assert hashlib.sha256((out / "downloads" / name).read_bytes()).hexdigest() == sha

@@ -17,7 +17,7 @@ def test_every_interface_string_is_translated():
 
 
 def test_money_is_exact():
-    assert text.money(302000000000, "zh", fen=True) == "3,020,000,000.00 元（302,000 万元）"
+    assert text.money(302000000000, "zh", fen=True) == "3,020,000,000.00 元（30.2 亿元）"
     assert text.money("0.01", "zh") == "0.01 元"
     assert text.money("12345678.90", "zh") == "12,345,678.90 元（1,234.56789 万元）"
     assert text.money(123456789012345678, "en", fen=True).startswith("CNY 1,234,567,890,123,456.78")

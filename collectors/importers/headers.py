@@ -15,15 +15,18 @@ read and ignored, and listed with the reason in :attr:`HeaderMap.ignored`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
 from models.assemble import specs_for
-from models.codelists import Kind
+from models.codelists import KIND_LABELS, Kind
 from models.fields import AREA_UNITS, MONEY_UNITS, ValueKind, split_label
+from models.normalize.base import Reason
 from models.normalize.text import match_key
 
 _UNITS_OF = {
@@ -69,10 +72,19 @@ class Column:
     unit: str | None
 
 
+class HeaderProblem(NamedTuple):
+    """A header that cannot be used, and why: the reason is English text that carries its code and
+    params (:class:`~models.normalize.base.Reason`) for :mod:`collectors.messages`, which says it in
+    Chinese too."""
+
+    header: str
+    reason: str
+
+
 @dataclass
 class HeaderMap:
     columns: list[Column]
-    problems: list[tuple[str, str]]  # (header, reason)
+    problems: list[HeaderProblem]
     ignored: list[tuple[str, str]] = field(default_factory=list)  # (header, why): known labels not kept
 
 
@@ -115,7 +127,7 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
     uscc_of = _uscc_fields(kind)
     mapping = mapping or {}
     columns: list[Column] = []
-    problems: list[tuple[str, str]] = []
+    problems: list[HeaderProblem] = []
     ignored: list[tuple[str, str]] = []
     used: dict[str, str] = {}
     party: str | None = None  # the party name field of the column just before (kept across its code/address)
@@ -132,7 +144,7 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
                 continue
             target = mapped
         if not header.strip():
-            problems.append((header, "empty header: name the column or remove it"))
+            problems.append(HeaderProblem(header, Reason("empty header: name the column or remove it", "header_empty")))
             continue
         key = match_key(target)
         if previous_party and header not in mapping and key in _ADDRESS_LABELS:
@@ -161,8 +173,14 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
             continue
         if found is None:
             where = " (from --map)" if header in mapping else ""
-            problems.append((header, f"unknown column{where}: not a field name or label of {kind.value} notices; "
-                                     "map it with --map (or to null to ignore it)"))
+            near = " / ".join(suggest(kind, target))
+            hint = f" (did you mean: {near}?)" if near else ""
+            reason = (f"unknown column (from --map): not a field name or label of {kind.value} notices{hint}" if where
+                      else f"unknown column: not a field name or label of {kind.value} notices{hint}; map it with --map"
+                           " (or to null to ignore it)")
+            problems.append(HeaderProblem(header, Reason(
+                reason, "header_unknown_map" if where else "header_unknown", kind=KIND_LABELS[kind][0],
+                kind_en=kind.value, suggest_en=hint, suggest_zh=f"（是否指：{near}？）" if near else "")))
             continue
         name = found[0]
         if name == "__kind__":
@@ -172,11 +190,15 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
         if unit is not None:
             allowed = _UNITS_OF.get(spec.value)
             if not allowed or unit not in allowed:
-                problems.append((header, f"unit {unit!r} is not a unit of {name}"
-                                         + (f" (use {' / '.join(allowed)})" if allowed else "")))
+                problems.append(HeaderProblem(header, Reason(
+                    f"unit {unit!r} is not a unit of {name}" + (f" (use {' / '.join(allowed)})" if allowed else ""),
+                    "header_unit", unit=unit, field=name, label=spec.labels[0],
+                    allowed_zh=f"（可用 {' / '.join(allowed)}）" if allowed else "",
+                    allowed_en=f" (use {' / '.join(allowed)})" if allowed else "")))
                 continue
         if name in used:
-            problems.append((header, f"column {used[name]!r} already gives {name}"))
+            problems.append(HeaderProblem(header, Reason(f"column {used[name]!r} already gives {name}", "header_duplicate",
+                                                         other=used[name], field=name, label=spec.labels[0])))
             continue
         used[name] = header
         columns.append(Column(header, name, unit))
@@ -188,3 +210,31 @@ def resolve(kind: Kind, headers: list[str], mapping: dict[str, str | None] | Non
 
 
 _IGNORED_KEYS = {match_key(label): why for label, why in IGNORED_LABELS.items()}
+
+
+SUGGESTIONS = 3  # nearest labels offered for an unknown header
+SUGGEST_CUTOFF = 0.6  # difflib ratio below which a label is too far to be the one meant
+
+
+def suggest(kind: Kind, header: str) -> list[str]:
+    """The known labels nearest to an unknown ``header`` (difflib over the Chinese labels and the
+    English names of ``kind``'s fields), written as a header would be: a unit the header gave is
+    kept where the field takes one (``成交价(万元)`` → ``成交价格(万元)``)."""
+    label, unit = split_label(_DUPLICATE.sub("", header).strip())
+    specs = specs_for(kind)
+    choices: dict[str, str] = {}  # match key → the label or name as written
+    field_of: dict[str, str] = {}
+    for name, spec in specs.items():
+        for text in (*spec.labels, name):
+            key = match_key(text).lower()
+            choices.setdefault(key, text)
+            field_of.setdefault(key, name)
+    out: list[str] = []
+    for key in difflib.get_close_matches(match_key(label).lower(), list(choices), n=SUGGESTIONS, cutoff=SUGGEST_CUTOFF):
+        spec = specs[field_of[key]]
+        text = choices[key]
+        if unit and unit in _UNITS_OF.get(spec.value, ()):
+            text = f"{text}({unit})"
+        if text not in out:
+            out.append(text)
+    return out

@@ -31,6 +31,8 @@ def template_rows(kind: Kind) -> tuple[list[str], list[list[str]]]:
     specs = specs_for(Kind(kind))
     zh, en = KIND_LABELS[Kind(kind)]
     docs = [
+        [f"# Gongkai 提交模板：{zh}（--kind {kind}）。以 # 开头的行不读取；每行一条公告；表头可用下列英文字段名或中文标签，"
+         "带单位的标签（如 成交价格(万元)）换算该列所有未注明单位的值；表头写错时，报告会给出最接近的标签。"],
         [f"# Gongkai submission template: {kind} ({zh}, {en}). Lines starting with # are ignored."],
         ["# One row per notice. Headers may be the English names below or the Chinese labels; a unit in a label"
          " such as 成交价格(万元) converts every cell without its own unit."],

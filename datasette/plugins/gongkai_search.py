@@ -115,7 +115,8 @@ async def search_html(datasette, request):
                "yuan": yuan, "url": url, "selected_kind": (args.get("kind") or [""])[0],
                "region_value": (args.get("region") or [""])[0]}
     status = 200
-    if q.strip():
+    # words or filters alone (kind, region, year, stage, amount, dates): search_index.web.parse_request
+    if q.strip() or any(v.strip() for k, vs in args.items() if k not in ("q", "sort", "page", "size") for v in vs):
         try:
             req, res = await _run(datasette, request)
             context.update(result=result_json(res, req), req=req)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -24,6 +26,38 @@ from models.codelists import NoticeType
 from models.normalize.amounts import fen_to_yuan
 
 # -- procurement ------------------------------------------------------------------------------------
+
+# A buyer that buys again from its supplier, and a tender corrected twice: every REPEAT_EVERY-th
+# completed procurement whose province and buyer type were seen before goes to the same buyer and
+# the same winner; every DOUBLE_CORRECTION_EVERY-th correction is followed by a second one. Counted,
+# not drawn, so the random stream (and the rest of the demo) stays the same for a seed.
+REPEAT_EVERY = 3
+DOUBLE_CORRECTION_EVERY = 3
+
+
+@dataclass
+class _Award:
+    place: Place
+    buyer: Org
+    item: tuple
+    winner: Org
+
+
+@dataclass
+class _Memory:
+    awards: dict[tuple[str, str], _Award]
+    seen: int = 0
+    corrections: int = 0
+
+
+_MEMORY: weakref.WeakKeyDictionary[World, _Memory] = weakref.WeakKeyDictionary()
+
+
+def _memory(world: World) -> _Memory:
+    if world not in _MEMORY:
+        _MEMORY[world] = _Memory({})
+    return _MEMORY[world]
+
 
 
 def _buyer(world: World, place: Place) -> tuple[Org, str]:
@@ -64,7 +98,18 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
     """采购公告 → [更正] → 中标/成交结果 → [合同], or 废标/终止."""
     rng = world.rng
     buyer, btype = _buyer(world, place)
-    item, category, b_lo, b_hi, trades = rng.choice(BUYER_TYPES[btype])
+    chosen = rng.choice(BUYER_TYPES[btype])
+    memory = _memory(world)
+    again = memory.awards.get((place.province2, btype)) if fate == "complete" else None
+    if again is not None:
+        memory.seen += 1
+        if memory.seen % REPEAT_EVERY:
+            again = None
+    item, category, b_lo, b_hi, trades = chosen
+    home = place  # where the buyer is: a repeat buyer keeps its own county
+    if again is not None:  # the same buyer buys the same kind of thing again; every random draw stays as it was,
+        # so the projects generated after this one (and the portal's pages of them) do not move
+        buyer, item, category, home = again.buyer, again.item[0], again.item[1], again.place
     method = rng.choices([m for m, _ in PROCUREMENT_METHODS], [w for _, w in PROCUREMENT_METHODS])[0]
     if fate != "complete" and method == "单一来源":
         method = "公开招标"
@@ -72,14 +117,14 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
     start = first_notice_at(rng)
     year = start.year
     project_no = _procurement_no(world, place, code, year, numbering)
-    name = f"{buyer.name}{item}采购项目"
+    name = f"{buyer.name}{item}{'续购' if again is not None else ''}采购项目"
     budget = yuan_between(rng, b_lo * 10_000, b_hi * 10_000, 100)
     n_lots = rng.choice(range(2, max_lots + 1)) if max_lots > 1 and rng.random() < 0.3 else 1
     lot_budgets = _share(budget, n_lots, rng)
     lots = [LotValue(f"第{i + 1}包" if n_lots > 1 or rng.random() < 0.6 else "1", b)
             for i, b in enumerate(lot_budgets)]
     method_text = "单一来源采购" if method == "单一来源" and rng.random() < 0.5 else method
-    common = {"region_code": place.code, "project_no": project_no, "project_name": name, "buyer": buyer.name,
+    common = {"region_code": home.code, "project_no": project_no, "project_name": name, "buyer": buyer.name,
               "agent": agent.name, "publisher": agent.name}
     numbered = numbering != "beijing"
     nos = _notice_numbers(world, numbering)
@@ -108,6 +153,16 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
                         {**common, **change, "published_at": when, "title": f"{name}更正公告",
                          "notice_no": nos(when) if numbered else None,
                          "corrects": announce["notice_no"]}))
+        memory.corrections += 1
+        if memory.corrections % DOUBLE_CORRECTION_EVERY == 0:  # a second correction: the deadline again
+            when = when + timedelta(days=2)
+            deadline = deadline + timedelta(days=7)
+            rows.append(PlannedNotice(f"{uid}-1b", Stage(NoticeType.correction, "更正公告"),
+                            {**common, "bid_deadline": deadline, "published_at": when,
+                             "title": f"{name}第二次更正公告",
+                             # the first correction's number with a suffix: no serial drawn, so nothing after moves
+                             "notice_no": f"{rows[-1].values['notice_no']}-2" if numbered else None,
+                             "corrects": announce["notice_no"]}))
     after = deadline + timedelta(days=rng.randint(1, 6))
     after = after.replace(hour=rng.randint(9, 17))
     if fate == "terminated":
@@ -127,7 +182,10 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
         winners = [(world.winner(trades, place), scaled(lot_budget, rng, low, 0.995))]
         if method == "框架协议" and not single:
             winners.append((world.winner(trades, place), scaled(lot_budget, rng, low, 0.995)))
+        if again is not None and not awarded:
+            winners[0] = (again.winner, winners[0][1])  # the buyer's supplier wins again
         awarded.append(LotValue(lot.name, lot.budget if n_lots > 1 else None, winners))
+    memory.awards[(place.province2, btype)] = _Award(home, buyer, (item, category, *chosen[2:]), awarded[0].winners[0][0])
     result_word = "中标" if method in ("公开招标", "邀请招标") else "成交"
     rows.append(PlannedNotice(f"{uid}-2", Stage(NoticeType.result, f"{result_word}公告"),
                     {**common, "method": method_text, "bid_count": bid_count, "lots": awarded,

@@ -154,7 +154,7 @@ class Copy:
     platform: str  # spider name: ggzy, epoint, ccgp, landchina, mnr, exchange, ocds
     notice: PortalNotice
     fault: str | None = None
-    stage: str | None = None  # ggzy DEAL_STAGE / Epoint categorynum / ccgp channel (may be misfiled)
+    stage: str = ""  # ggzy DEAL_STAGE / Epoint categorynum / ccgp channel (may be misfiled); "" on the others
     stage_text: str | None = None
 
 

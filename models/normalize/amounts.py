@@ -25,7 +25,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from .base import EMPTY, Parsed, as_text, fail, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, short, total
 from .numbers import (
     CN_DIGITS,
     CN_NUMERAL_CHARS,
@@ -113,7 +113,7 @@ def _cn_amount(m: re.Match[str]) -> Decimal | None:
 def _finish(value: Decimal, flags: list[str]) -> Parsed[Decimal]:
     value = canonical_decimal(value)
     if value >= MAX_YUAN:
-        return fail(f"{short(str(value), 24)} yuan is beyond the largest amount accepted (under 10^14 yuan, 100 万亿元)")
+        return fail(Reason(f"{short(str(value), 24)} yuan is beyond the largest amount accepted (under 10^14 yuan, 100 万亿元)", "amount_too_large"))
     if value.is_zero():
         flags.append("zero")
     elif value.as_tuple().exponent < -2:  # type: ignore[operator]
@@ -128,21 +128,21 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     if error := shape_error(s):
         return fail(error)
     if _FOREIGN_RE.search(s):
-        return fail(f"not in RMB: {short(s)!r}")
+        return fail(Reason(f"not in RMB: {short(s)!r}", "amount_not_rmb"))
     if _RATE_RE.search(s):
-        return fail(f"a rate, not an amount: {short(s)!r}")
+        return fail(Reason(f"a rate, not an amount: {short(s)!r}", "amount_rate"))
 
     m = _SIMPLE_RE.fullmatch(s)
     if m:
         d = to_decimal(m.group(1))
         if d is None:
-            return fail(f"number too long in {short(s)!r}")
+            return fail(Reason(f"number too long in {short(s)!r}", "number_too_long"))
         flags: list[str] = []
         v = _apply_unit(d, m.group(2), unit, flags)
         return fail(v) if isinstance(v, str) else _finish(v, flags)
 
     if _NEGATIVE_RE.search(s):
-        return fail(f"negative amount: {short(s)!r}")
+        return fail(Reason(f"negative amount: {short(s)!r}", "amount_negative"))
 
     flags = []
     cn_values = {cn for mm in _CN_AMOUNT_RE.finditer(s) if (cn := _cn_amount(mm)) is not None}
@@ -151,7 +151,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     for mm in _ARABIC_RE.finditer(s):
         d = to_decimal(mm.group("num"))
         if d is None:
-            return fail(f"number too long in {short(s)!r}")
+            return fail(Reason(f"number too long in {short(s)!r}", "number_too_long"))
         own = mm.group("unit")
         if own is None and cn_values:
             own = "元"  # 壹万陆仟叁佰陆拾玖元整（¥16369.00）: the bracketed figure repeats the 大写 form
@@ -167,7 +167,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
         bare = _CN_ONLY_NOISE_RE.sub("", s)
         n = chinese_numeral_to_int(bare)
         if n is None:
-            return fail(f"no amount in {short(s)!r}")
+            return fail(Reason(f"no amount in {short(s)!r}", "amount_missing"))
         flags.append("chinese")
         v = _apply_unit(Decimal(n), None, unit, flags)
         return fail(v) if isinstance(v, str) else _finish(v, flags)
@@ -176,7 +176,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     if _PER_UNIT_RE.search(s):
         flags.append("per_unit")
     if len(cn_values) > 1:
-        return fail(f"ambiguous: several amounts in {short(s)!r}")
+        return fail(Reason(f"ambiguous: several amounts in {short(s)!r}", "amount_ambiguous"))
 
     label = {u for u in _LABEL_UNIT_RE.findall(s)} | {u for u in _UNIT_LABEL_RE.findall(s)}
     yuan_values: set[Decimal] = set()
@@ -192,7 +192,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
         yuan_values.add(canonical_decimal(v))
         flags.extend(f for f in step if f not in flags)
     if len(yuan_values) > 1:
-        return fail(f"ambiguous: several amounts in {short(s)!r}")
+        return fail(Reason(f"ambiguous: several amounts in {short(s)!r}", "amount_ambiguous"))
     if len(arabic) > 1:
         flags.append("repeated")
     if cn_values:
@@ -201,7 +201,8 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
             return _finish(cn, ["chinese", *flags])
         value = yuan_values.pop()
         if cn != value:
-            return fail(f"upper-case and Arabic forms disagree: {cn} (大写) vs {value} in {short(s)!r}")
+            return fail(Reason(f"upper-case and Arabic forms disagree: {cn} (大写) vs {value} in {short(s)!r}",
+                               "amount_forms_disagree", upper=cn, arabic=value))
         flags.append("both_forms")
         return _finish(value, [f for f in flags if f != "unit_assumed"])
     return _finish(yuan_values.pop(), flags)

@@ -22,7 +22,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from .base import EMPTY, Parsed, as_text, fail, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, short, total
 from .numbers import CTX, NUMBER_PATTERN, canonical_decimal, prepare, shape_error, to_decimal
 
 _SQM = Decimal(1)
@@ -99,7 +99,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     if error := shape_error(s):
         return fail(error)
     if _NEGATIVE_RE.search(s):
-        return fail(f"negative area: {short(s)!r}")
+        return fail(Reason(f"negative area: {short(s)!r}", "area_negative"))
     values: set[Decimal] = set()
     flags: list[str] = []
     count = 0
@@ -107,7 +107,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
     for m in _AREA_RE.finditer(s):
         d = to_decimal(m.group("num"))
         if d is None:
-            return fail(f"number too long in {short(s)!r}")
+            return fail(Reason(f"number too long in {short(s)!r}", "number_too_long"))
         own, wan = m.group("unit"), bool(m.group("wan"))
         if own is None and len(labels) == 1:
             own, wan_l = next(iter(labels))
@@ -119,7 +119,7 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
             if err:
                 return fail(err)
             if own is None:
-                return fail(f"no unit for the area {short(s)!r}")
+                return fail(Reason(f"no unit for the area {short(s)!r}", "area_no_unit"))
             wan = wan or wan_h
             if "unit_from_header" not in flags:
                 flags.append("unit_from_header")
@@ -128,12 +128,13 @@ def _parse(text: str, unit: str | None) -> Parsed[Decimal]:
         flags.extend(f for f in step if f not in flags)
         count += 1
     if not values:
-        return fail(f"no area in {short(s)!r}")
+        return fail(Reason(f"no area in {short(s)!r}", "area_missing"))
     if len(values) > 1:
-        return fail(f"ambiguous: several areas in {short(s)!r}")
+        return fail(Reason(f"ambiguous: several areas in {short(s)!r}", "area_ambiguous"))
     value = canonical_decimal(values.pop())
     if value >= MAX_M2:
-        return fail(f"{short(str(value), 24)} m² is beyond the largest area accepted (under 10^13 m², 10 million km²)")
+        return fail(Reason(f"{short(str(value), 24)} m² is beyond the largest area accepted (under 10^13 m², 10 million km²)",
+                           "area_too_large"))
     if count > 1:
         flags.append("repeated")
     if value.is_zero():

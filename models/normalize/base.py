@@ -42,6 +42,28 @@ def ok(value: T, *flags: str) -> Parsed[T]:
     return Parsed(value, None, tuple(flags))
 
 
+class Reason(str):
+    """An error text (English) that also carries a stable ``code`` and its ``params``, so that a
+    caller can say the same in another language (collectors.messages holds the Chinese of each
+    code). It is a ``str``: everything that reads errors as text keeps working."""
+
+    code: str
+    params: dict[str, str]
+
+    def __new__(cls, text: str, code: str, **params: object) -> Reason:
+        self = super().__new__(cls, text)
+        self.code = code
+        self.params = {k: str(v) for k, v in params.items()}
+        return self
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled to and from the submission workers
+        return (_reason, (str(self), self.code, self.params))
+
+
+def _reason(text: str, code: str, params: dict[str, str]) -> Reason:
+    return Reason(text, code, **params)
+
+
 def fail(error: str, *flags: str) -> Parsed[Any]:
     """A failed parse; ``error`` says why in English."""
     return Parsed(None, error, tuple(flags))

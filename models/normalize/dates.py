@@ -22,7 +22,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
 
-from .base import EMPTY, Parsed, as_text, fail, ok, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, ok, short, total
 from .numbers import chinese_numeral_to_int, prepare
 
 CST = timezone(timedelta(hours=8))
@@ -61,7 +61,8 @@ def _make(y: int, mo: int, d: int, h: int = 0, mi: int = 0, s: int = 0, us: int 
 def _in_range(dt: datetime, flags: tuple[str, ...] = ()) -> Parsed[datetime]:
     dt = dt.astimezone(CST)
     if not MIN_YEAR <= dt.year <= MAX_YEAR:
-        return fail(f"year {dt.year} outside {MIN_YEAR}..{MAX_YEAR}")
+        return fail(Reason(f"year {dt.year} outside {MIN_YEAR}..{MAX_YEAR}", "date_year_range", year=dt.year, low=MIN_YEAR,
+                           high=MAX_YEAR))
     return ok(dt, *flags)
 
 
@@ -112,7 +113,7 @@ def _parse(text: str) -> Parsed[datetime]:
             return _parse_epoch(s)
         m = _COMPACT_RE.fullmatch(s)
         if m is None:
-            return fail(f"not a date: {short(s)!r}")
+            return fail(Reason(f"not a date: {short(s)!r}", "date_missing"))
         res = _from_match(m)
         if isinstance(res, str):
             return fail(res)
@@ -121,21 +122,21 @@ def _parse(text: str) -> Parsed[datetime]:
     for m in _DATETIME_RE.finditer(s):
         res = _from_match(m)
         if isinstance(res, str):
-            return fail(f"{res} in {short(s)!r}")
+            return fail(Reason(f"{res} in {short(s)!r}", "date_impossible"))
         found.append((res, m.group("H") is None))
     if not found:
         cn = _CN_DATE_RE.search(s)
         if cn is None:
-            return fail(f"no date in {short(s)!r}")
+            return fail(Reason(f"no date in {short(s)!r}", "date_missing"))
         parts = [chinese_numeral_to_int(g) for g in cn.groups()]
         if None in parts:
-            return fail(f"bad Chinese date in {short(s)!r}")
+            return fail(Reason(f"bad Chinese date in {short(s)!r}", "date_impossible"))
         res = _make(*parts)  # type: ignore[arg-type]
         if isinstance(res, str):
             return fail(res)
         return ok(res, "chinese", "date_only")
     if len({f[0] for f in found}) > 1:
-        return fail(f"ambiguous: several dates in {short(s)!r}")
+        return fail(Reason(f"ambiguous: several dates in {short(s)!r}", "date_ambiguous"))
     dt, date_only = found[0]
     return _in_range(dt, ("date_only",) if date_only else ())
 

@@ -20,7 +20,7 @@ import re
 from decimal import ROUND_HALF_EVEN, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
-from .base import EMPTY, Parsed, as_text, fail, ok, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, ok, short, total
 from .text import clean_line, fold_width, is_placeholder, is_placeholder_folded
 
 # A local context wide enough that nothing we do rounds silently (inputs are capped below).
@@ -194,13 +194,13 @@ def parse_decimal(text: str | None) -> Parsed[Decimal]:
         run = _CN_RUN_RE.search(s)
         n = chinese_numeral_to_int(run.group(0)) if run else None
         if n is None:
-            return fail(f"no number in {short(s)!r}")
+            return fail(Reason(f"no number in {short(s)!r}", "number_missing"))
         return ok(Decimal(n), "chinese")
     values = {to_decimal(t) for t in tokens}
     if None in values:
-        return fail(f"number too long in {short(s)!r}")
+        return fail(Reason(f"number too long in {short(s)!r}", "number_too_long"))
     if len(values) > 1:
-        return fail(f"ambiguous: several numbers in {short(s)!r}")
+        return fail(Reason(f"ambiguous: several numbers in {short(s)!r}", "number_ambiguous"))
     value = canonical_decimal(values.pop())  # type: ignore[arg-type]
     if _SIGNED_RE.search(s):
         return ok(-value if value else value, "negative")
@@ -214,7 +214,7 @@ def parse_int(text: str | None) -> Parsed[int]:
     if p.value is None:
         return p
     if p.value != p.value.to_integral_value():
-        return fail(f"not a whole number: {p.value}")
+        return fail(Reason(f"not a whole number: {p.value}", "number_not_whole"))
     return Parsed(int(p.value), None, p.flags)
 
 
@@ -269,7 +269,7 @@ def parse_term_years(text: str | None) -> Parsed[int]:
     for digits, _unit in found:
         d = to_decimal(digits)
         if d is None:
-            return fail(f"number too long in {short(s)!r}")
+            return fail(Reason(f"number too long in {short(s)!r}", "number_too_long"))
         numbers.append(d)
     if not numbers:
         numbers = [

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
-from .base import EMPTY, Parsed, as_text, fail, ok, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, ok, short, total
 from .text import clean_line, fold_width, is_placeholder_folded, match_key
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -271,11 +271,12 @@ def _by_name(name: str) -> Parsed[Region]:
     codes, flags = _resolve_name(name)
     d = _data()
     if not codes:
-        return fail(f"unknown region name {short(name)!r}")
+        return fail(Reason(f"unknown region name {short(name)!r}", "region_unknown"))
     if len(codes) > 1:
         cands = ", ".join(f"{d.by_code[c].full_name} ({c})" for c in codes[:8])
         more = f" and {len(codes) - 8} more" if len(codes) > 8 else ""
-        return fail(f"ambiguous region name {short(name)!r}: candidates {cands}{more}")
+        return fail(Reason(f"ambiguous region name {short(name)!r}: candidates {cands}{more}", "region_ambiguous",
+                           candidates=cands + more))
     return ok(d.by_code[codes[0]], *flags)
 
 
@@ -333,7 +334,7 @@ def _lookup(value: str | None, name: str | None) -> Parsed[Region]:
         return _by_name(n)
     m = _CODE_RE.fullmatch(v)
     if m is None:
-        return fail(f"a division code has 6 or 9 digits, got {short(v)!r}")
+        return fail(Reason(f"a division code has 6 or 9 digits, got {short(v)!r}", "region_code_shape"))
     digits, inline_name = m.groups()
     n = n or inline_name
     flags: list[str] = []
@@ -349,7 +350,7 @@ def _lookup(value: str | None, name: str | None) -> Parsed[Region]:
             p = _by_name(n)
             if p.value is not None:
                 return p._replace(flags=(*flags, *p.flags, "code_unknown"))
-        return fail(f"unknown division code {code!r}" + (f" ({short(n)!r})" if n else ""))
+        return fail(Reason(f"unknown division code {code!r}" + (f" ({short(n)!r})" if n else ""), "region_unknown"))
     if n and "xpcc_unit" not in flags and not ("province_direct" in flags and "直辖" in n):
         agrees, extra = _name_agrees(r, n, code)
         if "historical_code" in flags:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .base import EMPTY, Parsed, as_text, fail, ok, short, total
+from .base import EMPTY, Parsed, Reason, as_text, fail, ok, short, total
 from .text import clean_line, fold_width, is_placeholder_folded
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -70,13 +70,14 @@ def _normalize(text: str) -> Parsed[str]:
                     hint = " (this is a GB 11714 organization code, not a USCC)"
             except ValueError:
                 pass
-        return fail(f"18 characters expected, got {len(code)}{hint}: {short(s)!r}")
+        return fail(Reason(f"18 characters expected, got {len(code)}{hint}: {short(s)!r}", "uscc_length", got=len(code)))
     for i, c in enumerate(code, 1):
         if c not in _VALUE:
-            return fail(f"invalid character {c!r} at position {i}: {short(s)!r}")
+            return fail(Reason(f"invalid character {c!r} at position {i}: {short(s)!r}", "uscc_char", char=c, position=i))
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return fail(f"check character should be {expected}, got {code[17]}: {code}")
+        return fail(Reason(f"check character should be {expected}, got {code[17]}: {code}", "uscc_check", expected=expected,
+                                got=code[17]))
     try:
         org_ok = org_code_check_char(code[8:16]) == code[16]
     except ValueError:

@@ -4,9 +4,15 @@ Readers → generators → writers, as in Pelican: :mod:`.reader` queries the st
 (read-only); :mod:`.lists` derives which lists each project and notice version belongs to;
 the page generators in :mod:`.pages` and :mod:`.feeds` render; :mod:`.writer` writes only
 changed bytes. The first build (or any build after the code, the templates, the site URL or
-the database file changed, or with ``full=True``) renders everything; later builds find
-what changed with SQL — notice rows past the last seen rowid, projects whose ``updated_at``
-moved — and re-render only the pages those changes reach.
+the database file changed, or with ``full=True``) renders everything; later builds ask the
+store's change feed (:mod:`store.changes`) what changed since the mark the last build kept in
+its state (new and superseded notice versions, new sources of a stored version, new or
+replaced texts, recompiled projects: each names its project) and re-render only the pages
+those projects reach. The mark is taken before anything is read, so a change committed
+during a build is rendered again by the next one, never missed; it is saved only in the
+build's last state transaction (with ``pending`` cleared), so a killed build leaves the old
+mark and its unfinished jobs. Without a usable mark (none yet, a database from before the
+feed, another database, a pruned feed) the build is a full one.
 """
 
 from __future__ import annotations
@@ -27,10 +33,12 @@ from publish import resources
 from publish.site import downloads as dl
 from publish.site import jobs as jobmod
 from publish.site.lists import Version, list_has_pages, page_sigs, project_items
-from publish.site.reader import connect_ro, data_as_of
+from publish.site.reader import data_as_of
 from publish.site.sitemap import write_robots, write_sitemaps
 from publish.site.state import clear, get_meta, open_state, set_meta
 from publish.site.writer import Writer
+from store import changes
+from store.db import connect_ro
 from store.procs import exclusive
 
 FORMAT = "1"  # bump when the URL design or the state layout changes
@@ -119,28 +127,9 @@ def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tu
     return rows, version_ids
 
 
-def _marks_now(conn: sqlite3.Connection) -> dict[str, str]:
-    max_rowid, n = conn.execute("SELECT max(rowid), count(*) FROM notices").fetchone()
-    last_vid = conn.execute("SELECT version_id FROM notices WHERE rowid = ?", (max_rowid,)).fetchone() if max_rowid else None
-    updated = conn.execute("SELECT max(updated_at) FROM projects").fetchone()[0] or ""
-    # A copy of a notice from another platform adds only a notice_sources row: track it too.
-    sources = conn.execute("SELECT max(rowid) FROM notice_sources").fetchone()[0] or 0
-    # …and a later copy can bring the text of a stored version (rewritten rows get a new rowid).
-    texts = conn.execute("SELECT max(rowid) FROM notice_texts").fetchone()[0] or 0
-    return {"max_rowid": str(max_rowid or 0), "count": str(n), "last_version": last_vid[0] if last_vid else "",
-            "updated_at": updated, "max_source_rowid": str(sources), "max_text_rowid": str(texts)}
-
-
-def _can_continue(conn: sqlite3.Connection, meta: dict[str, str], fp: str, db: Path) -> bool:
-    """True when the last build's state describes a prefix of this database."""
-    if meta.get("fingerprint") != fp or meta.get("db") != str(db.resolve()) or "max_rowid" not in meta:
-        return False
-    rowid = int(meta["max_rowid"])
-    row = conn.execute("SELECT version_id FROM notices WHERE rowid = ?", (rowid,)).fetchone() if rowid else None
-    if rowid and (row is None or row[0] != meta["last_version"]):
-        return False  # rows renumbered (VACUUM) or removed: start afresh
-    before = conn.execute("SELECT count(*) FROM notices WHERE rowid <= ?", (rowid,)).fetchone()[0]
-    return str(before) == meta["count"]
+def _can_continue(meta: dict[str, str], fp: str, db: Path) -> bool:
+    """True when the last build's state was made by this code and templates from this database file."""
+    return meta.get("fingerprint") == fp and meta.get("db") == str(db.resolve())
 
 
 def _list_jobs(state: sqlite3.Connection, keys: list[str], *, compare: bool) -> tuple[list[tuple], list[tuple]]:
@@ -238,30 +227,21 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
     interrupted = marker.exists()
     marker.touch()
     remove_temp_files(out)
-    conn = connect_ro(db)
+    conn = connect_ro(db, check_same_thread=False, cache_mib=128)
     fp = fingerprint(site_url)
     state = open_state(out)
     meta = get_meta(state)
-    incremental = not full and _can_continue(conn, meta, fp, db)
+    mark = changes.mark(conn)  # before reading anything: a change committed meanwhile is read twice, never missed
+    changed = None if full or not _can_continue(meta, fp, db) else changes.after(conn, meta.get("changes"), mark)
+    incremental = changed is not None
     report = BuildReport(out, "incremental" if incremental else "full")
-    marks = _marks_now(conn)
     as_of = data_as_of(conn)
     t = time.perf_counter()
     state.execute("BEGIN")
-    if incremental:
+    if changed is not None:
         pending = _pending(state)
-        new = conn.execute("SELECT project_id FROM notices WHERE rowid > ?", (int(meta["max_rowid"]),)).fetchall()
-        report.new_versions = len(new)
-        changed = {r[0] for r in new}
-        changed |= {r[0] for r in conn.execute("SELECT project_id FROM projects WHERE updated_at > ?",
-                                               (meta.get("updated_at", ""),))}
-        changed |= {r[0] for r in conn.execute(
-            "SELECT DISTINCT n.project_id FROM notice_sources s JOIN notices n USING (version_id) WHERE s.rowid > ?",
-            (int(meta.get("max_source_rowid", "0")),))}
-        changed |= {r[0] for r in conn.execute(
-            "SELECT DISTINCT n.project_id FROM notice_texts t JOIN notices n USING (version_id) WHERE t.rowid > ?",
-            (int(meta.get("max_text_rowid", "0")),))}
-        project_ids = sorted(changed)
+        report.new_versions = changed.new_versions
+        project_ids = changed.project_ids  # every change names its project: its pages and lists are redone
         rows, version_ids = _items_of(conn, project_ids)
         ids = project_ids + version_ids
         old: set[tuple[str, str, str]] = set()
@@ -309,8 +289,8 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
     report.jobs = len(jobs)
 
     t = time.perf_counter()
-    data_mark = f"{marks['count']}/{marks['max_source_rowid']}/{as_of}"
-    if downloads and (not incremental or meta.get("downloads_as_of") != data_mark
+    data_mark = mark or ""  # the downloads are rewritten when anything changed (always, without a feed)
+    if downloads and (not incremental or not data_mark or meta.get("downloads_as_of") != data_mark
                       or not (out / "downloads" / "SHA256SUMS").exists()):
         report.downloads = dl.write_downloads(conn, out)
         downloads_mark = data_mark
@@ -335,7 +315,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         extra.write(f"static/{asset.name}", asset.read_bytes())
     state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?) ON CONFLICT (path) DO UPDATE SET"
                       " sha256 = excluded.sha256, size = excluded.size", extra.written)
-    set_meta(state, {**marks, "fingerprint": fp, "db": str(db.resolve()), "as_of": as_of,
+    set_meta(state, {"changes": mark or "", "fingerprint": fp, "db": str(db.resolve()), "as_of": as_of,
                      "downloads_as_of": downloads_mark})
     state.execute("DELETE FROM pending")
     state.execute("COMMIT")

@@ -3,8 +3,8 @@
 The exports reuse :mod:`publish.export` (which neutralizes CSV formulas through
 :mod:`publish.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
 connection, never by copying a live WAL database, and holds what ``gongkai publish`` publishes:
-the operational tables publish drops (:data:`publish.snapshot.UNPUBLISHED_TABLES`, the crawler's
-``crawl_state``) are dropped from the copy too, which is then vacuumed so no page of them is left.
+the operational tables publish drops (:data:`store.schema.UNPUBLISHED_TABLES`, the crawler's
+``crawl_state`` and the change feed) are dropped from the copy too, which is then vacuumed so no page of them is left.
 A file is replaced only when its bytes change; gzip headers carry no time or name, so the same
 data gives the same bytes.
 """
@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from models.codelists import Kind
-from publish.export import export_csv, export_jsonl
+from publish.export import BOM, export_csv, export_flat_csv, export_jsonl
 from store.db import sha256_file
 from store.paths import safe_join
+from store.schema import drop_unpublished
 
 
 @dataclass
@@ -32,6 +33,19 @@ class _ReadOnlyStore:
     conn: sqlite3.Connection
 
 
+
+
+def _what(name: str) -> str:
+    """What a download holds, in words: ``gongkai-land-projects.csv`` → ``CSV（每个项目一行） · 国有土地使用权出让``."""
+    from models.codelists import KIND_LABELS
+
+    if name.endswith(".sqlite"):
+        return "SQLite"
+    stem, fmt = name.split(".")[0].removeprefix("gongkai-"), name.split(".")[1]
+    flat = stem.endswith("-projects")
+    kind = Kind(stem.removesuffix("-projects"))
+    form = "CSV（每个项目一行，可用 Excel 打开）" if flat else "CSV（每个公告版本一行）" if fmt == "csv" else "JSONL"
+    return f"{form} · {KIND_LABELS[kind][0]}"
 
 
 def _settle(tmp: Path, target: Path) -> None:
@@ -44,12 +58,9 @@ def _settle(tmp: Path, target: Path) -> None:
 
 def _strip_unpublished(copy: Path) -> None:
     """Drop from the downloadable copy what publish drops from the served snapshot; vacuum the freed pages."""
-    from publish.snapshot import UNPUBLISHED_TABLES
-
     conn = sqlite3.connect(copy, isolation_level=None)
     try:
-        for table in UNPUBLISHED_TABLES:
-            conn.execute(f'DROP TABLE IF EXISTS "{table}"')
+        drop_unpublished(conn)
         conn.execute("VACUUM")
     finally:
         conn.close()
@@ -71,12 +82,19 @@ def write_downloads(conn: sqlite3.Connection, out: Path) -> list[dict[str, Any]]
                     export_jsonl(store, gz, kind.value)
                 else:
                     text = io.TextIOWrapper(gz, encoding="utf-8", newline="")
+                    text.write(BOM)  # Excel reads the file as UTF-8
                     export_csv(store, text, kind.value)
                     text.flush()
                     text.detach()
             _settle(tmp, target)
-            what = ("JSONL" if fmt == "jsonl" else "CSV") + f" · {kind.value}"
-            files.append((name, what))
+            files.append((name, _what(name)))
+        name = f"gongkai-{kind.value}-projects.csv"  # flat: one row per project, one column per field
+        target = safe_join(out, f"downloads/{name}")
+        tmp = target.with_name(f".{name}.{os.getpid()}.tmp")
+        with tmp.open("w", encoding="utf-8", newline="") as flat:
+            export_flat_csv(store, flat, kind.value)
+        _settle(tmp, target)
+        files.append((name, _what(name)))
     target = safe_join(out, "downloads/gongkai.sqlite")
     tmp = target.with_name(f".gongkai.sqlite.{os.getpid()}.tmp")
     if tmp.exists():
@@ -111,7 +129,6 @@ def read_manifest(out: Path) -> list[dict[str, Any]]:
         sha, _sep, name = line.partition("  ")
         path = safe_join(out, f"downloads/{name}")
         if path.exists():
-            what = "SQLite" if name.endswith(".sqlite") else f"{name.split('.')[1].upper()} · {name.split('.')[0][8:]}"
-            described.append({"name": name, "path": f"downloads/{name}", "what": what, "size": path.stat().st_size,
+            described.append({"name": name, "path": f"downloads/{name}", "what": _what(name), "size": path.stat().st_size,
                               "sha256": sha})
     return described

@@ -2,44 +2,144 @@
 
 An entry is one notice version, i.e. one change: a new notice, a correction, a result, a
 termination, or a new version of a notice already published. Its id is a tag: URI built
-from the permanent version id, so it never changes; ``updated`` is the time the version
-was first seen and ``published`` its publication time, so neither moves unless the data
-does. Feeds carry no build time: the feed's ``updated`` is its newest entry's, which makes
-two builds of the same database byte-identical. Control characters (which lxml refuses,
-ckan/ckan#6371) and bidi overrides are removed from every text.
+from the permanent version id, so it never changes. ``updated``/``published`` (Atom) and
+``pubDate`` (RSS) are the version's own publication time, ISO with its offset, and entries
+are newest first by that time; the feed's ``updated`` is its newest entry's, so feeds carry
+no build time and two builds of the same database are byte-identical. The summary says what
+a reader wants to know at a glance, in Chinese: area and notice type, winner(s), amount
+(exact, with 万元/亿元), method, region, publisher, and the publication time in Beijing time,
+labelled. Control characters (which lxml refuses, ckan/ckan#6371) and bidi overrides are
+removed from every text.
+
+Links are absolute (RSS requires it) under the build's site URL. A build for a local preview
+(the default ``http://localhost:8001/site/``) is served by ``gongkai serve``, which rewrites
+that base to the address the feed was requested at (``datasette/plugins/gongkai_site.py``).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
 
 from feedgen.feed import FeedGenerator
 
+from models.codelists import Kind, Role
+from models.fields import specs_of
+from models.kinds import AREA_MODELS, HEADLINE_AMOUNTS, LOT_SUMMARY, LOTS_FIELD, lot_summary
+from models.normalize.amounts import fen_to_yuan
 from publish.site import i18n
-from publish.site.text import clean
+from publish.site.text import clean, money
 from store import paths
 from store.paths import tag_base
 
 _COLS = ("version_id", "version", "kind", "notice_type", "title", "publisher", "published_at", "region_name",
-         "first_seen_at", "project_id")
+         "first_seen_at", "project_id", "fields")
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # China has one zone, UTC+8 all year (no DST)
+_WINNER_ROLES = (Role.winner, Role.transferee, Role.land_user)
+# The procedure of each area: land calls it 供地方式 (supply_method), the others 方式 (method).
+_METHOD_FIELD = {Kind.land: "supply_method"}
 
 
 def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
+def beijing(value: str) -> str:
+    """``2025-01-31T09:45:00+00:00`` → ``2025-01-31 17:45（北京时间）``; a date alone stays a date."""
+    if len(value) <= 10:
+        return value
+    moment = _dt(value)
+    if moment.tzinfo is None:  # a time without an offset is read as Beijing time (the sources' zone)
+        moment = moment.replace(tzinfo=BEIJING)
+    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M}（北京时间）"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What one notice version states: who got it, for how much, by which procedure."""
+
+    winner_label: str
+    winners: tuple[str, ...]
+    amount_label: str
+    amount: Decimal | None  # yuan, exact
+    currency: str | None
+    method_label: str
+    method: str | None
+
+
+def version_facts(kind: Kind, fields: dict[str, Any]) -> Facts:
+    """The facts of a version's typed ``fields`` (``notices.fields``), never of later versions."""
+    specs = specs_of(AREA_MODELS[kind])
+    winner_label, winners = "", []
+    for spec in specs.values():
+        if spec.role in _WINNER_ROLES and spec.group is None and fields.get(spec.name):
+            winner_label = winner_label or spec.labels[0]
+            winners.append(str(fields[spec.name]))
+    lots_field = LOTS_FIELD[kind]
+    lots = fields.get(lots_field) or [] if lots_field else []
+    for lot in lots:
+        for award in lot.get("winners", []):
+            winners.append(str(award["name"]))
+            winner_label = winner_label or LOT_SUMMARY[1].label
+    amount_label, amount = "", None
+    for name in HEADLINE_AMOUNTS[kind]:
+        if name == "award_total":
+            fen = lot_summary(lots)[2]
+            value = fen_to_yuan(fen) if fen is not None else None
+            label = LOT_SUMMARY[2].label
+        else:
+            value = Decimal(str(fields[name])) if fields.get(name) not in (None, "") else None
+            label = specs[name].labels[0]
+        if value is not None:
+            amount_label, amount = label, value
+            break
+    method_field = _METHOD_FIELD.get(kind, "method")
+    method = fields.get(method_field)
+    return Facts(winner_label, tuple(dict.fromkeys(winners)), amount_label, amount, fields.get("currency"),
+                 specs[method_field].labels[0], str(method) if method else None)
+
+
+def summary(item: dict[str, Any]) -> str:
+    """The entry's description: a line a person reads (Chinese, Beijing time, units)."""
+    kind = Kind(item["kind"])
+    try:
+        fields = json.loads(item["fields"] or "{}")
+    except ValueError:
+        fields = {}
+    facts = version_facts(kind, fields if isinstance(fields, dict) else {})
+    parts = [i18n.kind_label(kind.value, "zh"), i18n.notice_type_label(item["notice_type"], "zh")]
+    if facts.winners:
+        shown = "、".join(facts.winners[:3]) + (f" 等 {len(facts.winners)} 家" if len(facts.winners) > 3 else "")
+        parts.append(f"{facts.winner_label}：{shown}")
+    if facts.amount is not None:
+        parts.append(f"{facts.amount_label}：{money(facts.amount, 'zh', currency=facts.currency)}")
+    if facts.method:
+        parts.append(f"{facts.method_label}：{facts.method}")
+    if item["region_name"]:
+        parts.append(f"地区：{item['region_name']}")
+    if item["publisher"]:
+        parts.append(f"发布单位：{item['publisher']}")
+    parts.append(f"发布时间：{beijing(item['published_at'])}")
+    return clean(" · ".join(parts))
+
+
 def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, site_url: str, feed_rel: str,
                page_rel: str) -> tuple[bytes, bytes] | None:
-    """(Atom, RSS) bytes for the given versions (newest first), or None when there are none."""
+    """(Atom, RSS) bytes for the given versions, newest publication first; None when there are none."""
     if not version_ids:
         return None
     marks = ",".join("?" * len(version_ids))
     rows = {r[0]: dict(zip(_COLS, r, strict=True)) for r in conn.execute(
         f"SELECT {', '.join(_COLS)} FROM notices WHERE version_id IN ({marks})", version_ids)}  # noqa: S608
-    items = [rows[v] for v in version_ids if v in rows]
+    items = [rows[v] for v in dict.fromkeys(version_ids) if v in rows]
     if not items:
         return None
+    # Newest first by the version's own time (an instant: offsets compared), the id breaking ties.
+    items.sort(key=lambda i: (_dt(i["published_at"]).timestamp(), i["version_id"]), reverse=True)
     base = site_url if site_url.endswith("/") else site_url + "/"
     tag = tag_base(site_url)
     fg = FeedGenerator()
@@ -50,7 +150,7 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
     fg.link(href=base + feed_rel, rel="self")
     fg.language("zh-CN")
     fg.generator("gongkai")  # no version: an upgrade must not change every feed's bytes
-    newest = max(_dt(i["first_seen_at"]) for i in items)
+    newest = _dt(items[0]["published_at"])
     fg.updated(newest)
     fg.lastBuildDate(newest)
     fg.description(clean(title) or "Gongkai")
@@ -62,9 +162,7 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
         fe.guid(f"{tag}notice/{item['version_id']}", permalink=False)
         fe.title(clean(f"[{label}{version}] {item['title']}"))
         fe.link(href=base + paths.notice(item["version_id"]))
-        fe.updated(_dt(item["first_seen_at"]))
-        fe.published(_dt(item["published_at"]))
-        parts = [i18n.kind_label(item["kind"], "zh"), label, item["region_name"] or "", item["publisher"] or "",
-                 item["published_at"][:10]]
-        fe.description(clean(" · ".join(p for p in parts if p)))
+        fe.updated(_dt(item["published_at"]))
+        fe.published(_dt(item["published_at"]))  # RSS pubDate
+        fe.description(summary(item))
     return fg.atom_str(pretty=True), fg.rss_str(pretty=True)

@@ -1,8 +1,8 @@
 """A build is a list of jobs (one page or feed each); this runs them, in-process or in a fork pool.
 
 Workers receive index ranges into the job list they inherited through ``fork`` (records are
-never pickled); each opens its own read-only store connection and state connection and
-returns the (path, sha256, size) of every file it produced.
+never pickled); each opens its own read-only store connection and state connection
+(:func:`store.db.connect_ro`) and returns the (path, sha256, size) of every file it produced.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from publish.site import feeds
 from publish.site.lists import FEED_SIZE
 from publish.site.pages import entities, listings, overview, records
 from publish.site.pages.context import Ctx
-from publish.site.reader import connect_ro
 from publish.site.render import Renderer
 from publish.site.state import state_path
 from publish.site.writer import Writer
+from store.db import connect_ro
 from store.procs import die_with_parent
 
 Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", code) | ("head", key)
@@ -94,10 +94,10 @@ _PARENT = 0  # the build process (workers die with it: no orphan keeps writing i
 
 
 def make_ctx(setup: WorkerSetup, state: sqlite3.Connection | None = None) -> Ctx:
-    st = state if state is not None else sqlite3.connect(state_path(setup.out).resolve().as_uri() + "?mode=ro",
-                                                          uri=True)
-    return Ctx(connect_ro(setup.db), st, Renderer(), Writer(setup.out, setup.known), setup.as_of, setup.site_url,
-               setup.downloads)
+    st = state if state is not None else connect_ro(state_path(setup.out))  # the build state: read-only too
+    # 128 MiB page cache: a worker renders thousands of pages that read the same parts of the store.
+    return Ctx(connect_ro(setup.db, check_same_thread=False, cache_mib=128), st, Renderer(),
+               Writer(setup.out, setup.known), setup.as_of, setup.site_url, setup.downloads)
 
 
 def _init() -> None:

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from models.codelists import Kind
-from models.kinds import awarded_amount_column
+from models.kinds import HEADLINE_AMOUNTS, METHOD_FIELD, awarded_amount_column
 from store.schema import area_columns, project_table
 
 NOTICE_COLS = (
@@ -33,13 +33,11 @@ PROJECT_COLS = ("project_id", "kind", "title", "status", "amended", "region_code
 
 
 def connect_ro(db: Path) -> sqlite3.Connection:
-    """A read-only connection to the store (``mode=ro``: the build can never write to it)."""
-    if not Path(db).exists():
-        raise FileNotFoundError(f"{db} does not exist")
-    conn = sqlite3.connect(Path(db).resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False)  # see store.connect_ro
-    conn.execute("PRAGMA query_only=ON")
-    conn.execute("PRAGMA cache_size=-131072")
-    return conn
+    """The site's read-only store connection: :func:`store.db.connect_ro` with the page cache the
+    build's workers use (kept for the feed tests and the site bench; the build calls the store's)."""
+    from store.db import connect_ro as store_connect_ro
+
+    return store_connect_ro(db, check_same_thread=False, cache_mib=128)
 
 
 def _dicts(cur: sqlite3.Cursor, cols: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -224,4 +222,76 @@ def stats(conn: sqlite3.Connection, breakdown: list[tuple] | None = None) -> dic
         "by_status": q("SELECT status, count(*) FROM projects GROUP BY 1 ORDER BY 2 DESC, 1").fetchall(),
         "by_province": sorted(by_province.items(), key=lambda x: (-x[1], x[0] or "")),
         "amounts": amounts,
+    }
+
+
+# What a list shows of a project: who got it (these roles), for how much (the headline amount,
+# models.kinds.HEADLINE_AMOUNTS), by which procedure (the area's method column).
+WINNER_ROLES = ("winner", "transferee", "land_user")
+METHOD_COLUMN = METHOD_FIELD  # the area table's column is the field's name
+# Party roles that spend: a buyer's (or transferor's, tenderer's) page summarises its spending.
+SPENDER_ROLES = ("buyer", "tenderer", "transferor")
+
+
+def headline_sql(kind: Kind) -> str:
+    """SQL of a project's headline amount in fen (the first present of HEADLINE_AMOUNTS), over ``k``."""
+    cols = [f"k.{name}_fen" for name in HEADLINE_AMOUNTS[kind]]
+    return f"coalesce({', '.join(cols)})" if len(cols) > 1 else cols[0]
+
+
+def project_facts(conn: sqlite3.Connection, project_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per project: status, winners (names), headline amount (fen), method, region, first publication."""
+    out: dict[str, dict[str, Any]] = {}
+    ids = sorted(set(project_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for kind in Kind:
+            for pid, status, region, first, amount, method in conn.execute(
+                    f"SELECT p.project_id, p.status, p.region_name, p.first_published_at, {headline_sql(kind)},"  # noqa: S608
+                    f" k.{METHOD_COLUMN[kind]} FROM projects p JOIN {project_table(kind)} k USING (project_id)"
+                    f" WHERE p.project_id IN ({_marks(len(chunk))})", chunk):
+                out[pid] = {"status": status, "region_name": region, "first_published_at": first,
+                            "amount_fen": amount, "method": method, "winners": []}
+        for pid, party_id, name in conn.execute(
+                f"SELECT project_id, party_id, min(name) FROM project_parties WHERE role IN ({_marks(len(WINNER_ROLES))})"  # noqa: S608
+                f" AND project_id IN ({_marks(len(chunk))}) GROUP BY project_id, party_id"
+                " ORDER BY project_id, min(lot), min(rank), min(name)", [*WINNER_ROLES, *chunk]):
+            if pid in out:
+                out[pid]["winners"].append((party_id, name))
+    return out
+
+
+def spending(conn: sqlite3.Connection, party_id: str) -> dict[str, Any] | None:
+    """A buyer's (transferor's, tenderer's) spending: projects and headline amounts by year, method
+    mix and top suppliers (winners), over the projects where the party acted in a SPENDER_ROLES role.
+    None when it never did."""
+    roles = _marks(len(SPENDER_ROLES))
+    pids = [r[0] for r in conn.execute(f"SELECT DISTINCT project_id FROM project_parties WHERE party_id = ?"  # noqa: S608
+                                       f" AND role IN ({roles})", [party_id, *SPENDER_ROLES])]
+    if not pids:
+        return None
+    facts = project_facts(conn, pids)
+    by_year: dict[int, list[int]] = {}  # [projects, projects with an amount, sum of amounts in fen]
+    by_method: dict[str, list[int]] = {}
+    for f in facts.values():
+        has = f["amount_fen"] is not None
+        for row in (by_year.setdefault(int(str(f["first_published_at"])[:4]), [0, 0, 0]),
+                    by_method.setdefault(f["method"] or "", [0, 0, 0])):
+            row[0] += 1
+            row[1] += has
+            row[2] += f["amount_fen"] or 0
+    suppliers = _dicts(conn.execute(
+        f"SELECT w.party_id, min(w.name), count(DISTINCT w.project_id), sum(w.amount_fen)"  # noqa: S608
+        f" FROM project_parties w WHERE w.role IN ({_marks(len(WINNER_ROLES))}) AND w.project_id IN"
+        f" (SELECT project_id FROM project_parties WHERE party_id = ? AND role IN ({roles}))"
+        " GROUP BY w.party_id ORDER BY sum(w.amount_fen) IS NULL, sum(w.amount_fen) DESC, 3 DESC, w.party_id LIMIT 10",
+        [*WINNER_ROLES, party_id, *SPENDER_ROLES]), ("party_id", "name", "projects", "amount_fen"))
+    return {
+        "projects": len(facts),
+        "total_fen": sum(r[2] for r in by_year.values()),
+        "by_year": [{"year": y, "projects": r[0], "with_amount": r[1], "amount_fen": r[2]}
+                    for y, r in sorted(by_year.items(), reverse=True)],
+        "by_method": [{"method": m, "projects": r[0], "with_amount": r[1], "amount_fen": r[2]}
+                      for m, r in sorted(by_method.items(), key=lambda x: (-x[1][2], -x[1][0], x[0]))],
+        "suppliers": suppliers,
     }

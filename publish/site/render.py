@@ -52,7 +52,9 @@ def make_env(lang: str, templates: Path | None = None) -> jinja2.Environment:
         "fen": lambda v: text.money(v, lang, fen=True),
         "number": text.number,
         "date": text.date,
+        "beijing": lambda v: text.beijing(v, lang),  # a system time, labelled (北京时间)
         "clean": text.clean,
+        "choice": lambda v: text.clean(i18n.choice_label(str(v), lang)),  # a codelist value (采购方式 …) in the page's language
         "http_url": text.http_url,
         "paragraphs": text.paragraphs,
         "kind_label": partial(_label, i18n.kind_label, lang),

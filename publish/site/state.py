@@ -11,7 +11,7 @@ A small SQLite file in the output directory (``.build/state.sqlite``; robots.txt
 - ``pages(list_key, page, sig)``: a signature of each numbered list page's entries, so an
   incremental build re-renders only the pages whose entries changed;
 - ``meta``: the fingerprint of the code and templates, the store file it was built from,
-  and the high-water marks (largest notice rowid, count, latest updated_at);
+  and ``changes``, the store's change-feed mark (:mod:`store.changes`) the build consumed up to;
 - ``pending(seq, job)``: the jobs of an incremental build whose list changes are already
   committed to ``items``/``pages`` but whose pages may not be written yet. The build clears
   it in the same transaction that moves the marks; a build killed in between leaves it, and

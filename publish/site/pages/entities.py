@@ -6,9 +6,22 @@ from typing import Any
 
 from models.codelists import Kind, NoticeType
 from models.normalize.regions import children, provinces, region_by_code
-from publish.site import reader
+from publish.site import i18n, reader, text
+from publish.site.charts import bar_chart
+from publish.site.lists import PAGE_SIZE
 from publish.site.pages.context import Ctx
-from publish.site.pages.listings import count, entries, feed_paths, head_pager, head_path, newest, region_name
+from publish.site.pages.listings import (
+    amount,
+    count,
+    entries,
+    feed_paths,
+    head_pager,
+    head_path,
+    newest,
+    page_ranges,
+    region_name,
+    search_links,
+)
 from store import paths
 
 
@@ -23,9 +36,24 @@ def render_party(ctx: Ctx, party_id: str) -> None:
     assert feed is not None
     for c in party["counterparts"]:
         c["href"] = paths.party(c["party_id"])
+    ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
+    spend = reader.spending(ctx.conn, party_id)
+    if spend is not None:
+        for sup in spend["suppliers"]:
+            sup["href"] = paths.party(sup["party_id"])
 
     def make(lang: str) -> dict[str, Any]:
-        return {"party": party, "entries": rows, "total": total, "pager": head_pager(key, total, lang), "feed": feed}
+        gettext = i18n.gettext_for(lang)
+        charts = []
+        if spend is not None:
+            years = [r for r in spend["by_year"] if r["with_amount"]]
+            if years:
+                charts.append(bar_chart(gettext("每年支出（项目金额合计）"), [gettext("年度"), gettext("金额")],
+                                        [str(r["year"]) for r in years], [r["amount_fen"] for r in years],
+                                        [text.money_short(r["amount_fen"], lang, fen=True) for r in years],
+                                        [text.money(r["amount_fen"], lang, fen=True) for r in years]))
+        return {"party": party, "entries": rows, "total": total, "pager": head_pager(key, total, lang, ranges),
+                "feed": feed, "spend": spend, "spend_charts": charts, "amount": amount}
 
     ctx.page("party.html", head_path(key), make, feeds=[(party["name"], *feed)])
 
@@ -67,11 +95,13 @@ def render_region(ctx: Ctx, code: str) -> None:
                 crumbs.append((region_name(c), head_path(f"region:{c}")))
     rows = entries(ctx, key, newest(ctx, key))
     feed = feed_paths(key)
+    ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
     info = {"code": code, "name": region.full_name if region else code}
 
     def make(lang: str) -> dict[str, Any]:
         return {"region": info, "types": types, "totals": totals, "children": child_counts, "crumbs": crumbs,
-                "entries": rows, "total": total, "pager": head_pager(key, total, lang), "feed": feed}
+                "entries": rows, "total": total, "pager": head_pager(key, total, lang, ranges), "feed": feed,
+                "search": search_links(key, lang)}
 
     ctx.page("region.html", head_path(key), make, feeds=[(info["name"], *feed)] if feed else None)
 

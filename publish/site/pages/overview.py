@@ -70,7 +70,8 @@ def render_stats(ctx: Ctx) -> None:
                 charts.append(bar_chart(
                     gettext("%(kind)s：每年成交（中标）金额") % {"kind": i18n.kind_label(kind, lang)},
                     [gettext("年度"), gettext("金额")], [str(a["year"]) for a in rows],
-                    [a["total_fen"] for a in rows], [text.money(a["total_fen"], lang, fen=True) for a in rows]))
+                    [a["total_fen"] for a in rows], [text.money_short(a["total_fen"], lang, fen=True) for a in rows],
+                    [text.money(a["total_fen"], lang, fen=True) for a in rows]))
         return {"charts": charts, "as_of": ctx.as_of}
 
     ctx.page("stats.html", paths.static_page("stats"), make)

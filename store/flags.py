@@ -1,0 +1,235 @@
+"""Red flags in the store: the results of :mod:`models.indicators`, kept beside the compiled projects.
+
+Two passes, both inside the writing batch's transaction:
+
+- **project scope**, in :func:`store.db.project_rows` (the compile workers): every indicator that
+  reads one project is evaluated on the freshly compiled project; :func:`write` stores the rows;
+- **across**, at the end of the batch (:func:`update_across`): indicators that compare projects
+  (the same winner for the same buyer, parcels of the same county, year and use) are evaluated for
+  the batch's projects *and* for the projects they are compared with, whose result may have moved.
+  Their facts are read from the compiled tables (no second compilation), and a :class:`StoreContext`
+  answers the comparisons with one query per buyer–winner pair or parcel group.
+
+Only a different result is written (``INSERT OR REPLACE`` of that row), so the change feed
+(``changes`` row ``flag``) and ``flags.since`` move only when a result really changes; ``since``
+keeps the time a status was first reached when only the sentence changes (a fourth repeat award).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+import orjson
+
+from models.codelists import Kind, NoticeType, Role
+from models.indicators import REGISTRY, Facts, Result, Thresholds, applicable, load_thresholds
+from models.indicators.facts import BEIJING, Step
+from models.kinds import METHOD_FIELD
+from models.normalize.amounts import fen_to_yuan
+from models.notice import RegionRef
+from models.project import Project, ProjectParty
+from store.schema import project_table
+
+_IN = 500  # SQLite host parameters per IN (…) lookup
+FlagRow = tuple[str, str, str, str, str]  # indicator, status, why_zh, why_en, used_values (JSON)
+
+_AWARD_TYPES = (NoticeType.candidates.value, NoticeType.result.value, NoticeType.contract.value)
+_WINNER_ROLES = (Role.winner.value, Role.land_user.value, Role.transferee.value)
+_BUYER_ROLES = (Role.buyer.value, Role.tenderer.value, Role.transferor.value)
+
+
+@cache
+def thresholds(path: str | None) -> Thresholds:
+    """The thresholds in force: the packaged file, or ``GONGKAI_THRESHOLDS`` (store.config)."""
+    return load_thresholds(Path(path) if path else None)
+
+
+def project_codes(kind: Kind) -> frozenset[str]:
+    return frozenset(ind.code for ind in applicable(kind, "project"))
+
+
+def across_codes(kind: Kind) -> frozenset[str]:
+    return frozenset(ind.code for ind in applicable(kind, "across"))
+
+
+def as_rows(results: Iterable[Result]) -> list[FlagRow]:
+    return [(r.code, r.status.value, r.why_zh, r.why_en,
+             orjson.dumps(dict(r.values), option=orjson.OPT_SORT_KEYS).decode()) for r in results]
+
+
+def write(conn: sqlite3.Connection, results: Mapping[str, Sequence[FlagRow]], codes: Mapping[str, frozenset[str]],
+          seen_at: str) -> int:
+    """Store the results of the indicators ``codes[project_id]`` for each project; rows of those
+    codes that a project no longer has are deleted. Returns how many rows were written or deleted."""
+    ids = list(results)
+    existing: dict[tuple[str, str], tuple[str, str, str, str, str]] = {}
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i:i + _IN]
+        for pid, code, status, why_zh, why_en, used, since in conn.execute(
+                "SELECT project_id, indicator, status, why_zh, why_en, used_values, since FROM flags"  # noqa: S608
+                f" WHERE project_id IN ({','.join('?' * len(chunk))})", chunk):
+            existing[(pid, code)] = (status, why_zh, why_en, used, since)
+    upserts: list[tuple[str, ...]] = []
+    deletes: list[tuple[str, str]] = []
+    for pid, rows in results.items():
+        got = set()
+        for code, status, why_zh, why_en, used in rows:
+            got.add(code)
+            old = existing.get((pid, code))
+            if old is not None and old[:4] == (status, why_zh, why_en, used):
+                continue
+            since = old[4] if old is not None and old[0] == status else seen_at
+            upserts.append((pid, code, status, why_zh, why_en, used, since))
+        deletes += [(pid, code) for (p, code) in existing if p == pid and code in codes[pid] and code not in got]
+    if upserts:
+        conn.executemany("INSERT OR REPLACE INTO flags (project_id, indicator, status, why_zh, why_en, used_values,"
+                         " since) VALUES (?,?,?,?,?,?,?)", upserts)
+    if deletes:
+        conn.executemany("DELETE FROM flags WHERE project_id = ? AND indicator = ?", deletes)
+    return len(upserts) + len(deletes)
+
+
+# -- across: what other projects say -----------------------------------------------------------------
+
+def _day(iso: str | None) -> date | None:
+    if not iso:
+        return None
+    try:
+        return datetime.fromisoformat(iso).astimezone(BEIJING).date()
+    except ValueError:
+        return None
+
+
+class StoreContext:
+    """The comparisons ``across`` indicators ask for, answered from the store (cached per pass)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._pairs: dict[tuple[str, str, str], list[date]] = {}
+        self._groups: dict[tuple[str, int, str], list[tuple[str, Decimal]]] = {}
+
+    def awards_between(self, buyer_id: str, winner_id: str, kind: Kind, start: str, end: str) -> int:
+        key = (buyer_id, winner_id, kind.value)
+        if key not in self._pairs:
+            rows = self.conn.execute(
+                "SELECT b.project_id, (SELECT min(n.published_at) FROM notices n WHERE n.project_id = b.project_id"  # noqa: S608
+                f"   AND n.superseded_at IS NULL AND n.notice_type IN ({','.join('?' * len(_AWARD_TYPES))}))"
+                " FROM project_parties b"
+                " JOIN project_parties w ON w.project_id = b.project_id AND w.party_id = ?"
+                f"   AND w.role IN ({','.join('?' * len(_WINNER_ROLES))})"
+                " JOIN projects p ON p.project_id = b.project_id AND p.kind = ?"
+                f" WHERE b.party_id = ? AND b.role IN ({','.join('?' * len(_BUYER_ROLES))})"
+                " GROUP BY b.project_id", (*_AWARD_TYPES, winner_id, *_WINNER_ROLES, kind.value, buyer_id,
+                                           *_BUYER_ROLES)).fetchall()
+            self._pairs[key] = sorted(d for _pid, at in rows if (d := _day(at)) is not None)
+        lo, hi = date.fromisoformat(start), date.fromisoformat(end)
+        return sum(1 for d in self._pairs[key] if lo <= d <= hi)
+
+    def comparable_prices(self, facts: Facts) -> list[Decimal]:
+        region, use = facts.project.region, facts.text("land_use")
+        if region is None or use is None:
+            return []
+        key = (region.code, facts.project.first_published_at.year, use)
+        if key not in self._groups:
+            rows = self.conn.execute(
+                "SELECT p.project_id, l.price_fen, l.area_m2 FROM projects p JOIN projects_land l USING (project_id)"
+                " WHERE p.kind = 'land' AND p.region_code = ? AND p.first_year = ? AND l.land_use = ?"
+                " AND l.price_fen IS NOT NULL AND l.area_m2 > 0", key).fetchall()
+            # the area's display copy is REAL: str() gives back the decimal it was written from
+            self._groups[key] = [(pid, (fen_to_yuan(fen) / Decimal(str(area))).quantize(Decimal("0.01")))
+                                 for pid, fen, area in rows]
+        return [unit for pid, unit in self._groups[key] if pid != facts.project.id]
+
+
+def neighbours(conn: sqlite3.Connection, project_ids: Sequence[str]) -> list[str]:
+    """The projects whose ``across`` results may move when ``project_ids`` change: themselves, the
+    projects of the same buyer–winner pairs, and the parcels of the same county, year and use."""
+    out = set(project_ids)
+    ids = list(project_ids)
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i:i + _IN]
+        marks = ",".join("?" * len(chunk))
+        out.update(r[0] for r in conn.execute(
+            "SELECT DISTINCT b2.project_id FROM project_parties b JOIN project_parties w"  # noqa: S608
+            "   ON w.project_id = b.project_id AND w.role IN ('winner', 'land_user', 'transferee')"
+            " JOIN project_parties b2 ON b2.party_id = b.party_id AND b2.role = b.role"
+            " JOIN project_parties w2 ON w2.project_id = b2.project_id AND w2.party_id = w.party_id"
+            "   AND w2.role = w.role"
+            f" WHERE b.project_id IN ({marks}) AND b.role IN ('buyer', 'tenderer', 'transferor')", chunk))
+        out.update(r[0] for r in conn.execute(
+            "SELECT DISTINCT p2.project_id FROM projects p JOIN projects_land l USING (project_id)"  # noqa: S608
+            " JOIN projects p2 ON p2.kind = 'land' AND p2.region_code = p.region_code AND p2.first_year = p.first_year"
+            " JOIN projects_land l2 ON l2.project_id = p2.project_id AND l2.land_use = l.land_use"
+            f" WHERE p.project_id IN ({marks})", chunk))
+    return sorted(out)
+
+
+def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterator[Facts]:
+    """Facts of projects read from the compiled tables (not compiled again): the parties, the region,
+    the method, the land fields the comparisons read, and the timeline of current notices."""
+    ids = list(project_ids)
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i:i + _IN]
+        marks = ",".join("?" * len(chunk))
+        heads = {r[0]: r for r in conn.execute(
+            "SELECT project_id, kind, title, status, amended, region_code, region_name, province_code, project_no,"  # noqa: S608
+            " publisher, first_published_at, last_published_at, notice_count, correction_count"
+            f" FROM projects WHERE project_id IN ({marks})", chunk)}
+        steps: dict[str, list[Step]] = {}
+        for pid, ntype, at in conn.execute(
+                f"SELECT project_id, notice_type, published_at FROM notices WHERE project_id IN ({marks})"  # noqa: S608
+                " AND superseded_at IS NULL", chunk):
+            steps.setdefault(pid, []).append(Step(NoticeType(ntype), datetime.fromisoformat(at)))
+        parties: dict[str, list[ProjectParty]] = {}
+        for pid, party, role, name in conn.execute(
+                f"SELECT project_id, party_id, role, name FROM project_parties WHERE project_id IN ({marks})"  # noqa: S608
+                " ORDER BY project_id, role, lot, rank", chunk):
+            parties.setdefault(pid, []).append(ProjectParty.model_construct(party_id=party, role=Role(role), name=name))
+        fields: dict[str, dict[str, object]] = {}
+        for kind in {Kind(h[1]) for h in heads.values()}:
+            method = METHOD_FIELD[kind]
+            extra = ", price_fen, area_m2, land_use" if kind is Kind.land else ""
+            for row in conn.execute(
+                    f"SELECT project_id, {method}{extra} FROM {project_table(kind)} WHERE project_id IN ({marks})",  # noqa: S608
+                    chunk):
+                f: dict[str, object] = {method: row[1]}
+                if kind is Kind.land:
+                    f |= {"price": str(fen_to_yuan(row[2])) if row[2] is not None else None,
+                          "area_m2": str(row[3]) if row[3] is not None else None, "land_use": row[4]}
+                fields[row[0]] = {k: v for k, v in f.items() if v is not None}
+        for pid in chunk:
+            h = heads.get(pid)
+            if h is None:
+                continue
+            region = (RegionRef.model_construct(code=h[5], name=h[6], province_code=h[7]) if h[5] else None)
+            project = Project.model_construct(
+                id=pid, kind=Kind(h[1]), title=h[2], status=h[3], amended=bool(h[4]), region=region, project_no=h[8],
+                publisher=h[9], first_published_at=datetime.fromisoformat(h[10]),
+                last_published_at=datetime.fromisoformat(h[11]), notice_count=h[12], correction_count=h[13],
+                fields=fields.get(pid, {}), parties=parties.get(pid, []))
+            yield Facts(project, tuple(sorted(steps.get(pid, []), key=lambda s: s.published_at)))
+
+
+def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at: str,
+                  table: Thresholds | None = None) -> int:
+    """Evaluate the indicators that compare projects for ``project_ids`` and their neighbours."""
+    if not any(ind.scope == "across" for ind in REGISTRY.values()) or not project_ids:
+        return 0
+    table = table or thresholds(None)
+    context = StoreContext(conn)
+    results: dict[str, list[FlagRow]] = {}
+    codes: dict[str, frozenset[str]] = {}
+    for facts in light_facts(conn, neighbours(conn, project_ids)):
+        inds = applicable(facts.kind, "across")
+        if not inds:
+            continue
+        results[facts.project.id] = as_rows(
+            ind.evaluate(facts, table.for_project(ind, facts.kind, facts.method, facts.province), context)
+            for ind in inds)
+        codes[facts.project.id] = across_codes(facts.kind)
+    return write(conn, results, codes, seen_at)
