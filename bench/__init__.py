@@ -1,7 +1,7 @@
 """Benchmarks (``make bench``, ``python -m bench``): speeds as ratios to a floor measured in the same run.
 
 One module per stage (:mod:`bench.submit`, :mod:`bench.collect`, :mod:`bench.site`,
-:mod:`bench.search`), run by :mod:`bench.__main__`. The benchmarks use the product and the
+:mod:`bench.search`, :mod:`bench.scale`), run by :mod:`bench.__main__`. The benchmarks use the product and the
 demo generator; the product never imports them.
 """
 
@@ -20,6 +20,8 @@ class Figure:
     ratio: float | None = None
     target: str = ""
     met: bool | None = None
+    p50: float | None = None  # latency figures: value is the p95, this the median
+    n: int | None = None  # latency figures: how many requests the percentiles are over
 
 
 def median_rate(runs: list[float], n: int) -> float:

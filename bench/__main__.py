@@ -16,6 +16,9 @@ Benchmarks (``python -m bench [NAME …] [--rows N] [--repeat R]``):
   the same bytes, an incremental build after 100 new notices, feeds of 1,000 items.
 - ``search`` (bench/search.py): index build, incremental update and query latency against
   SQLite FTS5 over the same corpus; Datasette row and faceted table pages.
+- ``scale`` (bench/scale.py, issue 11; not in the default run): every stage on one N-notice
+  corpus (also ``python -m gongkai.bench scale --rows 1000000``); results to
+  ``bench-results/scale-<rows>.json`` and ``.md``, targets in docs/scale.md.
 """
 
 from __future__ import annotations
@@ -53,9 +56,23 @@ def _search(a: argparse.Namespace) -> list[Figure]:
     return bench_search(a.rows, a.repeat)
 
 
+def _scale(a: argparse.Namespace) -> list[Figure]:
+    from bench.scale import bench_scale
+
+    return bench_scale(a)
+
+
 BENCHMARKS: dict[str, Callable[[argparse.Namespace], list[Figure]]] = {
-    "submit": _submit, "collect": _collect, "site": _site, "search": _search,
+    "submit": _submit, "collect": _collect, "site": _site, "search": _search, "scale": _scale,
 }
+DEFAULT = ("submit", "collect", "site", "search")  # `make bench`; scale runs only when named (minutes to an hour)
+
+
+def _at_least_200(text: str) -> int:
+    n = int(text)
+    if n < 200:
+        raise argparse.ArgumentTypeError(f"{n} queries: a p95 needs at least 200 per set")
+    return n
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -64,16 +81,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rows", type=int, default=100_000, help="rows of the submit benchmark")
     parser.add_argument("--repeat", type=int, default=3, help="runs per side (the median is reported)")
     parser.add_argument("--out", type=Path, default=Path("bench-results/latest.json"))
+    scale = parser.add_argument_group("scale")
+    scale.add_argument("--engine", choices=["whoosh", "tantivy", "both"], default="both",
+                       help="search engines to measure (those installed run; the others are reported as skipped)")
+    scale.add_argument("--queries", type=_at_least_200, default=200, help="queries per latency set (at least 200)")
+    scale.add_argument("--results", type=Path, default=Path("bench-results"), help="where scale-<rows>.json/.md go")
+    scale.add_argument("--whoosh-max-docs", type=int, default=200_000,
+                       help="skip Whoosh above this many documents (its build runs at 230-410 docs/s)")
+    scale.add_argument("--before-max-rows", type=int, default=200_000,
+                       help="up to this many rows, also measure Datasette without the covering indexes (a copy)")
+    scale.add_argument("--work", type=Path, default=None, help="scratch directory (default: the system's temp)")
     args = parser.parse_args(argv)
     figures: list[Figure] = []
-    for name in args.names or list(BENCHMARKS):
+    for name in args.names or list(DEFAULT):
         print(f"== {name}", flush=True)
         for f in BENCHMARKS[name](args):
             figures.append(f)
             line = f"{f.name}: {f.value:,.0f} {f.unit}"
             if f.ratio is not None:
                 line += f"; ratio to the floor measured in this run {f.ratio:.3f}"
-            if f.target:
+            if f.target and f.met is not None:
                 line += f"; target {f.target}: {'met' if f.met else 'NOT met'}"
             print(line, flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)

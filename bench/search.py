@@ -61,7 +61,7 @@ def _fts_build(db: Path, fts_db: Path) -> float:
     return time.perf_counter() - started
 
 
-def _query_sets(db: Path, seed: int = 7) -> dict[str, list[str]]:
+def _query_sets(db: Path, seed: int = 7, n: int = QUERIES_PER_SET) -> dict[str, list[str]]:
     conn = sqlite3.connect(db)
     titles = [r[0] for r in conn.execute("SELECT title FROM notices ORDER BY rowid LIMIT 20000")]
     bodies = [r[0] for r in conn.execute("SELECT body FROM notices ORDER BY rowid LIMIT 3000")]
@@ -74,9 +74,8 @@ def _query_sets(db: Path, seed: int = 7) -> dict[str, list[str]]:
         df.update(set(ws))
     ranked = [w for w, _ in df.most_common()]
     rnd = random.Random(seed)  # noqa: S311 - a reproducible sample, not a secret
-    n = QUERIES_PER_SET
     common, mid, rare = ranked[:n // 2], ranked[len(ranked) // 10:len(ranked) // 10 + n], ranked[-n:]
-    one = common[: n // 3] + rnd.sample(mid, n // 3) + rnd.sample(rare, n - 2 * (n // 3))
+    one = common[: n // 3] + rnd.sample(mid, min(len(mid), n // 3)) + rnd.sample(rare, min(len(rare), n - 2 * (n // 3)))
     two = [f"{rnd.choice(common)} {rnd.choice(mid)}" for _ in range(n)]
     pairs = [(s[i], s[i + 1]) for s in seqs for i in range(len(s) - 1)]
     phrase = [f'"{a} {b}"' for a, b in rnd.sample(pairs, min(n, len(pairs)))]

@@ -32,6 +32,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     and update the search index.
 
     Only pages whose bytes change are written; the first build renders everything."""
+    from publish.checkpoint import CheckpointError
     from publish.site.build import build as run_build
     from store.procs import Busy
 
@@ -54,12 +55,14 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     try:
         report = run_build(cfg.db, target, site_url=base, full=full, downloads=downloads,
                            workers=workers, progress=progress)
-    except Busy as exc:  # another build of the same directory is running
+    except (Busy, CheckpointError) as exc:  # another build of the same directory; a log the key must not sign
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if tty:
         click.echo("\r\x1b[K", nl=False, err=True)
     click.echo(report.summary())
+    if report.log is not None:
+        click.echo(f"log: {report.log.size:,} leaves, " + ("checkpoint signed" if report.log.signed else report.log.note))
     click.echo(f"open {target / 'index.html'}")
     if search:
         from search_index import update_index

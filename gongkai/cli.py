@@ -95,11 +95,26 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 @cli.command()
 @click.pass_obj
 def init(cfg) -> None:
-    """Create the database and its schema (safe to run again)."""
+    """Create the database and its schema, and the log's signing key beside it (safe to run again).
+
+    A database from before the tamper-evident log gets a backfill of every stored version (store
+    order, one transaction); the key (``log-key`` beside the database, mode 0600) signs checkpoints."""
+    from publish.checkpoint import META_KEY, CheckpointError, create_key, key_path, origin_for
+
     store = open_store(cfg.db, must_exist=False)
-    store.init()
-    store.close()
+    try:
+        store.init()
+        try:
+            verifier, created = create_key(key_path(cfg.db), origin_for(cfg.site_url))
+        except CheckpointError as exc:  # a damaged key file: never replaced silently
+            fail(f"{exc}; move it away to create a new key (earlier checkpoints stay signed by the old one)")
+        if store.conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone() != (verifier.text(),):
+            store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (META_KEY, verifier.text()))
+    finally:
+        store.close()
     click.echo(f"initialized {cfg.db}")
+    if created:
+        click.echo(f"created the log's signing key {key_path(cfg.db)} (keep it private; public key: {verifier.text()})")
 
 
 @cli.command()
@@ -297,8 +312,9 @@ from gongkai.build_cli import build  # noqa: E402
 from gongkai.collect_cli import collect, portal  # noqa: E402
 from gongkai.parse_cli import parse  # noqa: E402
 from gongkai.search_cli import index, publish, search, serve  # noqa: E402
+from gongkai.verify_cli import verify  # noqa: E402
 
-for _command in (collect, portal, parse, build, index, search, publish, serve):
+for _command in (collect, portal, parse, build, index, search, publish, serve, verify):
     cli.add_command(_command)
 
 

@@ -23,6 +23,17 @@ def _need_db(cfg) -> None:
         sys.exit(1)
 
 
+def _need_engine() -> None:
+    """Refuse a misspelt GONGKAI_SEARCH_ENGINE with its reason, before any index is touched."""
+    from store.config import search_engine
+
+    try:
+        search_engine()
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+
+
 @click.command()
 @click.option("--full", is_flag=True, help="Rebuild from scratch (both cores) instead of updating.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
@@ -34,6 +45,7 @@ def index(cfg, full: bool, as_json: bool) -> None:
     from search_index import rebuild, update_index
 
     _need_db(cfg)
+    _need_engine()
     index_dir, _ = _paths(cfg)
     out = rebuild(cfg.db, index_dir) if full else update_index(cfg.db, index_dir)
     if as_json:
@@ -64,6 +76,7 @@ def search(cfg, query: str, kinds: tuple[str, ...], regions: tuple[str, ...], ty
     from search_index.highlight import to_text
     from search_index.web import parse_request, result_json, yuan
 
+    _need_engine()
     index_dir, _ = _paths(cfg)
     args = {"q": [query], "kind": list(kinds), "region": list(regions), "type": list(types), "sort": [sort],
             "page": [str(page)], "size": [str(size)]}

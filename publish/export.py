@@ -6,6 +6,9 @@ and ``attachments`` (``[{"name", "url"}]``) as stored in ``notice_texts``. CSV: 
 notice version with its project's columns, the page text and the attachments as JSON; text
 cells neutralized against formula injection (:mod:`publish.csv_safe`), numbers left as
 numbers. The page text is written whole (spreadsheets cut cells at 32,767 characters).
+
+Natural persons are shown as the privacy policy says (:mod:`store.privacy`): every text of a
+project (titles, fields, raw cells, page text) is redacted with its project's map.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import orjson
 
 from publish.csv_safe import neutralize
 from store.db import Store
+from store.privacy import redact_json, redact_row, redaction
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -72,10 +76,13 @@ def export_jsonl(store: Store, out: SupportsWrite[bytes], kind: str | None = Non
     n = 0
     keys = ("project_id", "kind", "title", "status", "amended", "region_code", "region_name", "project_no",
             "publisher", "first_published_at", "last_published_at", "notice_count", "correction_count")
+    people = redaction(store.conn, kind=kind)
     for row in _projects(store, kind):
         project = dict(zip(keys, row, strict=True))
         project["amended"] = bool(project["amended"])
         project["notices"] = _notices(store, row[0])
+        if row[0] in people:
+            project = redact_json(project, people[row[0]])
         out.write(orjson.dumps(project) + b"\n")
         n += 1
     return n
@@ -86,6 +93,7 @@ def export_csv(store: Store, out: IO[str], kind: str | None = None) -> int:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
     n = 0
+    people = redaction(store.conn, kind=kind)
     for row in _projects(store, kind):
         for notice in _notices(store, row[0]):
             sources = notice["sources"]
@@ -99,7 +107,7 @@ def export_csv(store: Store, out: IO[str], kind: str | None = None) -> int:
                 "|".join(dict.fromkeys(s["raw_sha256"] for s in sources)),
                 notice["body_text"], orjson.dumps(notice["attachments"]).decode() if notice["attachments"] else "",
             ]
-            w.writerow([neutralize(v) for v in values])
+            w.writerow([neutralize(v) for v in redact_row(values, people.get(row[0], {}))])
             n += 1
     return n
 
@@ -151,8 +159,9 @@ def export_flat_csv(store: Store, out: IO[str], kind: str) -> int:
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow([h for _e, h in cols])
     n = 0
+    people = redaction(store.conn, kind=kind)
     for row in store.conn.execute(sql, (kind,)):
-        values = list(row)
+        values = redact_row(list(row), people.get(row[-1], {}))  # the last column is the project id
         values[2] = STATUS_LABELS.get(values[2], values[2])
         w.writerow([neutralize(v) for v in values])
         n += 1

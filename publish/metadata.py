@@ -20,7 +20,7 @@ from models.fields import ValueKind
 from models.kinds import LOT_SUMMARY
 from models.normalize.amounts import yuan_sql
 from publish import resources
-from publish.snapshot import LABEL_COLUMNS, LABEL_TABLES
+from publish.snapshot import LABEL_COLUMNS, LABEL_EXTRA, LABEL_TABLES
 from store.schema import area_columns, project_table
 
 CONFIG_DIR = resources.datasette_dir()  # datasette/ in the repository, package data when installed
@@ -55,11 +55,22 @@ ZH_COLUMNS = {
     "kind_name": "领域", "notice_type_name": "公告类型", "province_name": "省份", "status_name": "状态",
     "role_name": "角色", "name_en": "英文名称",
     "indicator": "风险指标", "why_zh": "说明（中文）", "why_en": "说明（英文）", "used_values": "所用数值（JSON）",
-    "since": "本状态起始时间",
+    "since": "本状态起始时间", "indicator_name": "风险指标名称", "flag_count": "风险提示数",
+    "definition": "定义", "definition_en": "英文定义", "basis": "依据", "op": "操作", "leaf": "日志叶（JSON）",
 }
 _NAME_COLUMNS = {"kind_name": "Area, by name (facet).", "notice_type_name": "Stage, by name (facet).",
                  "province_name": "Province, by name (facet).", "status_name": "Lifecycle status, by name (facet).",
-                 "role_name": "Role, by name (facet)."}
+                 "role_name": "Role, by name (facet).", "indicator_name": "Indicator, by name (facet)."}
+# A *_name column whose meaning differs in one table.
+_TABLE_NAME_COLUMNS = {("flags", "status_name"): "Result, by name (facet): 提示风险, 未见异常, 数据不足 or 不适用."}
+_LABEL_DESCRIPTIONS = {
+    "label_indicators": "风险指标 The red-flag indicators (models.indicators): code, Chinese and English name, "
+                        "definition, and the law or guide each comes from. A flag is a reason to look, not a finding.",
+    "label_flag_statuses": "名称表 Names of the results of an indicator (flags.status): code, Chinese name, English name.",
+}
+_LABEL_EXTRA_COLUMNS = {"definition": "定义 What the indicator checks (Chinese).",
+                        "definition_en": "英文定义 What the indicator checks (English).",
+                        "basis": "依据 The law, regulation or guide it comes from."}
 _TIME_NOTE = " Shown on Datasette's pages as Beijing time (北京时间); the data keeps ISO 8601."
 
 
@@ -88,10 +99,12 @@ def build_metadata(base_file: Path = CONFIG_DIR / "metadata.base.yml") -> dict[s
     tables = database["tables"]
     for table, names in LABEL_COLUMNS.items():
         for name, code, _lookup, _key in names:
-            tables[table]["columns"][name] = _NAME_COLUMNS[name] + f" The code is in {code}."
+            text = _TABLE_NAME_COLUMNS.get((table, name)) or _NAME_COLUMNS[name]
+            tables[table]["columns"][name] = text + f" The code is in {code}."
     for lookup in LABEL_TABLES:
-        tables[lookup] = {"description": f"名称表 Names of the codes ({lookup.removeprefix('label_')}): code, "
-                          "Chinese name, English name.", "columns": {}}
+        tables[lookup] = {"description": _LABEL_DESCRIPTIONS.get(lookup) or (
+            f"名称表 Names of the codes ({lookup.removeprefix('label_')}): code, Chinese name, English name."),
+            "columns": {}}
     _describe_in_chinese(tables)
     for query in database["queries"].values():
         query["sql"] = _YUAN.sub(lambda m: yuan_sql(f"({m.group(1)})"), query["sql"])
@@ -119,7 +132,8 @@ def _describe_in_chinese(tables: dict[str, Any]) -> None:
     """Every hand-described column as "中文名：English" (a name missing from ZH_COLUMNS fails here)."""
     for table, meta in tables.items():
         if table in LABEL_TABLES:
-            meta["columns"] = {LABEL_TABLES[table]: "代码 Code.", "name": "中文名称 Chinese name.", "name_en": "英文名称 English name."}
+            meta["columns"] = {LABEL_TABLES[table]: "代码 Code.", "name": "中文名称 Chinese name.", "name_en": "英文名称 English name.",
+                               **{c: _LABEL_EXTRA_COLUMNS[c] for c in LABEL_EXTRA.get(table, ())}}
             continue
         for col, text in list(meta.get("columns", {}).items()):
             note = _TIME_NOTE if col.endswith("_at") else ""

@@ -30,6 +30,10 @@ party's identifiers).
   the award's value, the parcel, right or asset an ``item`` (area in m², ``deliveryAddress`` from
   the location extension).
 
+- **Natural persons** are shown as the privacy policy says (:mod:`store.privacy`): a release is built
+  from its notice redacted with its project's map, so a person's name appears nowhere (a masked
+  party's ``name-`` id is the hash of the masked name, never of the original).
+
 Files are written incrementally (one project's releases in memory at a time), keys sorted,
 releases ordered by project id, date and release id: the same data gives the same bytes. ``SHA256SUMS`` lists
 every file written.
@@ -51,6 +55,7 @@ from urllib.parse import quote
 from models.codelists import Kind
 from store.config import OCID_PREFIX, settings
 from store.db import Store
+from store.privacy import redact_json, redaction
 
 OCDS_VERSION = "1.1"
 PUBLISHER = {"name": "Gongkai"}
@@ -462,8 +467,10 @@ _NOTICE_COLUMNS = ("version_id", "notice_id", "version", "kind", "notice_type", 
 def project_releases(conn: sqlite3.Connection, kind: str, prefix: str = OCID_PREFIX) -> Iterator[tuple[str, list[dict]]]:
     """(ocid, releases in date order) per project of ``kind``, in project id order (streamed from the
     database: one project in memory at a time)."""
+    people = redaction(conn, kind=kind)
     projects = conn.execute("SELECT project_id, project_no FROM projects WHERE kind = ? ORDER BY project_id", (kind,))
     for pid, project_no in projects:
+        mapping = people.get(pid, {})
         ocid = ocid_of(pid, project_no, prefix)
         rows = conn.execute(
             f"SELECT {', '.join(_NOTICE_COLUMNS)},"  # noqa: S608 - a fixed column list
@@ -473,7 +480,10 @@ def project_releases(conn: sqlite3.Connection, kind: str, prefix: str = OCID_PRE
         for r in rows:
             row = dict(zip(_NOTICE_COLUMNS, r[:-1], strict=True))
             row["fields"] = json.loads(row["fields"])
-            releases.append(build_release(row, ocid, json.loads(r[-1]) if r[-1] else []))
+            attachments = json.loads(r[-1]) if r[-1] else []
+            if mapping:
+                row, attachments = redact_json(row, mapping), redact_json(attachments, mapping)
+            releases.append(build_release(row, ocid, attachments))
         if releases:
             seen: dict[str, int] = {}
             for rel in releases:  # a release id is unique within its ocid

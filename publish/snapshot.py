@@ -4,14 +4,17 @@
 
 1. ``VACUUM INTO`` a new file under ``root/.building-<stamp>/`` (a consistent copy of the live
    WAL database, in rollback-journal mode; never ``cp``: users-and-integrity.md §B5);
-2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), the facet indexes (``store.schema.PUBLISH_INDEXES``),
+2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), natural persons' names
+   redacted as the privacy policy says (:func:`store.privacy.redact_copy`), the facet indexes (``store.schema.PUBLISH_INDEXES``),
    names beside codes (:func:`add_labels`: ``label_*`` lookup tables and ``*_name`` columns that
    Datasette's facets count, so a facet reads 广东省, not 440000), the FTS5 tables for
    Datasette's search (``notices_fts``, ``projects_fts``: pre-segmented columns indexed with
    unicode61, see :mod:`search_index.fts`), ``ANALYZE``;
 3. ``PRAGMA integrity_check`` and ``foreign_key_check`` must pass, else the copy is deleted
    and :class:`PublishError` raised (the served snapshot is untouched);
-4. an inspect file (table counts, size, sha256: ``datasette --inspect-file``);
+4. an inspect file (table counts, size, sha256: ``datasette --inspect-file``) and a manifest
+   (``manifest.json``: each file's size and sha256; :func:`verify` checks a copy against it,
+   so a read-only replica knows it serves exactly what was published: docs/deploy.md);
 5. the directory is renamed to ``root/<stamp>/`` and the pointer ``root/current`` (a
    symlink) is replaced atomically (``os.replace``). A served file is never overwritten:
    every snapshot is a new directory; Datasette keeps reading the one it opened until it is
@@ -41,10 +44,10 @@ from pathlib import Path
 
 from search_index import documents
 from search_index.fts import COLUMNS, TOKENIZE, segmented_row
-from store import schema
+from store import privacy, schema
 from store.db import connect_ro, sha256_file
 from store.procs import die_with_parent
-from store.schema import PUBLISH_INDEXES
+from store.schema import COVERING_INDEXES, PUBLISH_INDEXES
 
 DB_NAME = "gongkai.db"  # Datasette names the database after the file: /gongkai/…
 KEEP = 3  # snapshots kept for rollback
@@ -143,7 +146,10 @@ def _project_inputs(conn: sqlite3.Connection):
 # Names beside codes, for Datasette's facets and readers (issue 9 §7): lookup tables, and a *_name
 # column beside each code column a facet counts, filled from them (facets count the column itself).
 LABEL_TABLES = {"label_kinds": "kind", "label_notice_types": "notice_type", "label_statuses": "status",
-                "label_roles": "role", "label_provinces": "province_code"}  # lookup table: its key column
+                "label_roles": "role", "label_provinces": "province_code",
+                "label_flag_statuses": "status", "label_indicators": "indicator"}  # lookup table: its key column
+# Columns a lookup table has beyond (key, name, name_en): the red-flag indicators' definitions.
+LABEL_EXTRA = {"label_indicators": ("definition", "definition_en", "basis")}
 LABEL_COLUMNS = {  # table: [(name column, code column, lookup table, lookup key)]
     "notices": [("kind_name", "kind", "label_kinds", "kind"),
                 ("notice_type_name", "notice_type", "label_notice_types", "notice_type"),
@@ -152,34 +158,53 @@ LABEL_COLUMNS = {  # table: [(name column, code column, lookup table, lookup key
                  ("status_name", "status", "label_statuses", "status"),
                  ("province_name", "province_code", "label_provinces", "province_code")],
     "project_parties": [("role_name", "role", "label_roles", "role")],
+    "flags": [("indicator_name", "indicator", "label_indicators", "indicator"),
+              ("status_name", "status", "label_flag_statuses", "status")],
 }
 
 
 def add_labels(conn: sqlite3.Connection) -> None:
     """Create the lookup tables (Chinese and English names of every code) and the *_name columns."""
     from models.codelists import KIND_LABELS, NOTICE_TYPE_LABELS
+    from models.indicators import REGISTRY
+    from models.indicators import STATUS_LABELS as FLAG_STATUS_LABELS
     from models.normalize.regions import provinces
     from publish.site.i18n import ROLE_LABELS, STATUS_LABELS, gettext_for
 
     en = gettext_for("en")
-    rows = {
+    rows: dict[str, list[tuple[str | None, ...]]] = {
         "label_kinds": [(k.value, zh, e) for k, (zh, e) in KIND_LABELS.items()],
         "label_notice_types": [(t.value, zh, e) for t, (zh, e) in NOTICE_TYPE_LABELS.items()],
         "label_statuses": [(k, zh, en(zh)) for k, zh in STATUS_LABELS.items()],
         "label_roles": [(k, zh, en(zh)) for k, zh in ROLE_LABELS.items()],
         "label_provinces": [(r.code, r.name, None) for r in provinces()],
+        "label_flag_statuses": [(s.value, zh, e) for s, (zh, e) in FLAG_STATUS_LABELS.items()],
+        "label_indicators": [(i.code, i.name_zh, i.name_en, i.definition_zh, i.definition_en, i.basis)
+                             for _code, i in sorted(REGISTRY.items())],
     }
     for table, values in rows.items():
         key = LABEL_TABLES[table]
+        extra = "".join(f", {c} TEXT" for c in LABEL_EXTRA.get(table, ()))
         conn.execute(f"DROP TABLE IF EXISTS {table}")
-        conn.execute(f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT)")
-        conn.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)", values)  # noqa: S608 - fixed names
+        conn.execute(f"CREATE TABLE {table} ({key} TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT{extra})")
+        marks = ", ".join("?" * (3 + len(LABEL_EXTRA.get(table, ()))))
+        conn.executemany(f"INSERT INTO {table} VALUES ({marks})", values)  # noqa: S608 - fixed names
     for table, columns in LABEL_COLUMNS.items():
         for name, code, lookup, key in columns:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} TEXT")
             conn.execute(f"UPDATE {table} SET {name} = coalesce((SELECT l.name FROM {lookup} l "  # noqa: S608
                          f"WHERE l.{key} = {table}.{code}), {code})")
             conn.execute(f"CREATE INDEX {table}_{name} ON {table} ({name})")
+    add_flag_counts(conn)
+
+
+def add_flag_counts(conn: sqlite3.Connection) -> None:
+    """``projects.flag_count``: how many indicators flag the project (0: none, or not evaluated), so
+    the canned flag-rate queries count flagged projects without scanning ``flags`` per project."""
+    conn.execute("ALTER TABLE projects ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0")
+    conn.execute("UPDATE projects SET flag_count = f.n FROM (SELECT project_id, count(*) AS n FROM flags"
+                 " WHERE status = 'flagged' GROUP BY project_id) AS f WHERE f.project_id = projects.project_id")
+    conn.execute("CREATE INDEX projects_flag_count ON projects (flag_count)")
 
 
 def check(db: Path) -> None:
@@ -233,10 +258,15 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
         try:
             conn.execute("PRAGMA journal_mode = DELETE")
             conn.execute("PRAGMA synchronous = OFF")  # a scratch copy until checked and renamed
+            conn.execute("PRAGMA secure_delete = ON")  # a redacted name's old bytes are zeroed, not left in a free page
             schema.drop_unpublished(conn)
             conn.executescript(PUBLISH_INDEXES)  # facet indexes (the live database has only ingestion's)
             conn.execute("BEGIN")
+            privacy.redact_copy(conn)  # natural persons as the policy shows them, before the FTS tables read the text
             add_labels(conn)
+            for sql in COVERING_INDEXES.strip().split(";\n"):  # after the label columns they cover
+                if sql.strip():
+                    conn.execute(sql)
             build_fts(conn)
             conn.execute("COMMIT")
             conn.execute("ANALYZE")
@@ -249,6 +279,7 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
         data["gongkai"]["file"] = str((final / DB_NAME).resolve())
         (building / "inspect.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
         target.chmod(0o444)  # read-only for everyone: this file never changes again
+        write_manifest(building, stamp, {DB_NAME: data["gongkai"]["hash"]})
         with _root_lock(root):  # a directory being renamed must not look stale to another publish
             (building / BUILDING_LOCK).unlink()
             building.rename(final)
@@ -272,6 +303,47 @@ def _prune(root: Path, keep: int) -> None:
     for old in snaps[:-keep] if keep > 0 else []:
         if old != cur:
             shutil.rmtree(old, ignore_errors=True)
+
+
+MANIFEST = "manifest.json"  # in each snapshot: what a replica checks before it serves the snapshot
+
+
+def write_manifest(directory: Path, snapshot: str, known: dict[str, str] | None = None) -> Path:
+    """``directory/manifest.json``: the snapshot's name and each file's size and sha256 (``known``:
+    hashes already computed, by file name), so a replica can check what it copied (:func:`verify`)."""
+    known = known or {}
+    files = {}
+    for p in sorted(directory.iterdir()):
+        if p.is_file() and p.name not in (MANIFEST, BUILDING_LOCK):
+            files[p.name] = {"size": p.stat().st_size, "sha256": known.get(p.name) or sha256_file(p)}
+    out = directory / MANIFEST
+    out.write_text(json.dumps({"snapshot": snapshot, "files": files}, indent=1), encoding="utf-8")
+    return out
+
+
+def verify(directory: Path) -> list[str]:
+    """What is wrong with the snapshot in ``directory`` against its manifest (empty: it is what the
+    publish wrote). Sizes are compared first (cheap), then sha256 of every listed file."""
+    directory = Path(directory)
+    try:
+        manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+        files = manifest["files"]
+    except FileNotFoundError:
+        return [f"{directory}: no {MANIFEST} (not a published snapshot, or a copy of one before issue 11)"]
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"{directory / MANIFEST}: unreadable manifest ({exc})"]
+    problems = []
+    for name, want in sorted(files.items()):
+        p = directory / name
+        if Path(name).name != name:
+            problems.append(f"{MANIFEST} names {name!r}, not a file of this directory")
+        elif not p.is_file():
+            problems.append(f"{name}: missing")
+        elif p.stat().st_size != want.get("size"):
+            problems.append(f"{name}: {p.stat().st_size:,} bytes, the manifest says {want.get('size')}")
+        elif sha256_file(p) != want.get("sha256"):
+            problems.append(f"{name}: sha256 differs from the manifest (the file changed or was copied partly)")
+    return problems
 
 
 BUILDING_LOCK = ".lock"  # in each .building-* directory, flock-ed by the publish that writes it

@@ -2,6 +2,9 @@
 
 What changed since the last update comes from the store's change feed (:mod:`store.changes`,
 read by :mod:`search_index.update`).
+
+Natural persons are indexed as the privacy policy shows them (:mod:`store.privacy`): a document is
+built from its rows redacted with its project's map, so a person's full name finds nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from models.normalize.amounts import yuan_to_fen
 from search_index.engine import Document
 from search_index.fold import fold
 from store import read
+from store.privacy import redact_row, redaction
 
 # Identifier-like runs inside titles and bodies (project numbers in brackets, parcel numbers …).
 _ID_IN_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.()]{4,}[A-Za-z0-9)]")
@@ -122,7 +126,9 @@ PROJECT_COLUMNS = ("project_id, kind, title, status, region_code, region_name, p
                    "last_published_at, first_year")
 
 
-def project_document(row: tuple, kind_row: dict[str, Any] | None, parties: list[tuple[str, str, str | None]]) -> Document:
+def project_document(row: tuple, kind_row: dict[str, Any] | None, parties: list[tuple[str, str, str | None]],
+                     flags: Iterable[str] = ()) -> Document:
+    """``flags``: codes of the indicators that flag the project (:func:`flagged_codes`)."""
     (project_id, kind, title, status, region_code, region_name, province_code, project_no, publisher,
      last_published_at, first_year) = row
     k = Kind(kind)
@@ -145,7 +151,21 @@ def project_document(row: tuple, kind_row: dict[str, Any] | None, parties: list[
         date=_epoch(last_published_at), year=int(first_year), status=status, region_code=region_code or "",
         region_name=region_name or "", province_code=province_code or "", publisher=publisher or "",
         project_no=project_no or "", amount_fen=amount, method=str(kind_row.get(METHOD_FIELD[k]) or ""),
-        summary="；".join(names + values)[:SUMMARY_CHARS])
+        summary="；".join(names + values)[:SUMMARY_CHARS], flags=sorted(set(flags)))
+
+
+def flagged_codes(conn: sqlite3.Connection, project_ids: list[str] | None = None) -> dict[str, list[str]]:
+    """Codes of the red-flag indicators that flag each project (status ``flagged``), of every project
+    or of the given ids; empty for a database from before the ``flags`` table."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flags'").fetchone() is None:
+        return {}
+    out: dict[str, list[str]] = {}
+    base = "SELECT project_id, indicator FROM flags WHERE status = 'flagged'"
+    for chunk in [None] if project_ids is None else _chunks(project_ids):
+        where, args = ("", []) if chunk is None else (f" AND project_id IN ({','.join('?' * len(chunk))})", chunk)
+        for pid, code in conn.execute(base + where + " ORDER BY project_id, indicator", args):
+            out.setdefault(pid, []).append(code)
+    return out
 
 
 def _chunks(items: list[str], n: int = CHUNK) -> Iterator[list[str]]:
@@ -156,13 +176,16 @@ def iter_notices(conn: sqlite3.Connection, notice_ids: list[str] | None = None) 
     """Documents of the current version of every notice (or of the given notice ids)."""
     base = f"SELECT {NOTICE_COLUMNS} FROM notices WHERE superseded_at IS NULL"  # noqa: S608 - fixed columns
     if notice_ids is None:
+        people = redaction(conn)
         for row in conn.execute(base):
-            yield notice_document(row)
+            yield notice_document(redact_row(row, people.get(row[2], {})))  # row[2]: the project id
         return
     for chunk in _chunks(notice_ids):
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"{base} AND notice_id IN ({marks})", chunk):
-            yield notice_document(row)
+        rows = conn.execute(f"{base} AND notice_id IN ({marks})", chunk).fetchall()
+        people = redaction(conn, {r[2] for r in rows})
+        for row in rows:
+            yield notice_document(redact_row(row, people.get(row[2], {})))
 
 
 def project_inputs(conn: sqlite3.Connection,
@@ -179,8 +202,14 @@ def project_inputs(conn: sqlite3.Connection,
 
 def iter_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None) -> Iterator[Document]:
     """Documents of every project (or of the given project ids), with their parties and typed columns."""
+    flags = flagged_codes(conn, project_ids)
+    people = redaction(conn, project_ids)
     for row, kind_row, parties in project_inputs(conn, project_ids):
-        yield project_document(row, kind_row, parties)
+        mapping = people.get(row[0], {})
+        if mapping:
+            row, kind_row = redact_row(row, mapping), redact_row(kind_row, mapping) if kind_row else kind_row
+            parties = [redact_row(p, mapping) for p in parties]
+        yield project_document(row, kind_row, parties, flags.get(row[0], ()))
 
 
 def count_documents(conn: sqlite3.Connection) -> int:

@@ -1,17 +1,26 @@
 """The engine-neutral interface: callers build :class:`Document`s and :class:`SearchRequest`s and
-get :class:`SearchResult`s; they never import the engine (Whoosh today).
+get :class:`SearchResult`s; they never import an engine.
 
-A second engine implements :class:`SearchEngine` and is returned by
-:func:`search_index.open_engine`; nothing else changes.
+Two engines implement :class:`SearchEngine`: Whoosh (:mod:`search_index.whoosh_engine`, the
+default) and tantivy (:mod:`search_index.tantivy_engine`). :func:`open_engine` and
+:func:`backend` choose one by name, ``GONGKAI_SEARCH_ENGINE`` when none is given
+(:func:`store.config.search_engine`). An engine module provides ``SCHEMA_VERSION``,
+``exists(path)``, ``build(path, docs_factory, procs=, timeout=)`` and its engine class.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 from typing import Protocol
 
-FACETS = ("kind", "province", "year", "notice_type", "doctype")
+FACETS = ("kind", "province", "year", "notice_type", "doctype", "flag")
+# Values of the "flag" filter and facet besides an indicator code (models.indicators: P-SINGLE …):
+FLAG_ANY = "any"  # projects that at least one indicator flags (有风险提示)
+FLAG_NONE = "none"  # projects that none flags (无风险提示); notices carry no flags and match neither
 SORTS = ("relevance", "date", "-date", "amount", "-amount")  # "date" = newest first; "-date" oldest first
 MAX_PAGE_SIZE = 100
 MAX_DEPTH = 2000  # page × size: deeper paging is refused (use filters instead)
@@ -43,6 +52,8 @@ class Document:
     amount_fen: int | None = None  # the record's headline amount in fen (never a float)
     method: str = ""  # how it is allocated (models.kinds.METHOD_FIELD: 公开招标, 挂牌出让 …)
     summary: str = ""  # stored text snippets are cut from
+    # codes of the red-flag indicators whose status is "flagged" (models.indicators; projects only, sorted)
+    flags: list[str] = field(default_factory=list)
 
     def validate(self) -> None:
         """Types checked before the engine sees the document (Whoosh's multiprocess writer hangs on errors)."""
@@ -57,6 +68,8 @@ class Document:
             raise ValueError(f"document {self.key!r}: amount_fen must be a non-negative integer, got {self.amount_fen!r}")
         if not all(isinstance(i, str) for i in self.ids):
             raise ValueError(f"document {self.key!r}: ids must be strings")
+        if not all(isinstance(f, str) and f and " " not in f for f in self.flags):
+            raise ValueError(f"document {self.key!r}: flags must be indicator codes, got {self.flags!r}")
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,8 @@ class SearchRequest:
     amount_max: int | None = None
     date_from: int | None = None  # publication time range, epoch seconds, inclusive
     date_to: int | None = None
+    # red flags: FLAG_ANY, FLAG_NONE or indicator codes; a record matching any one of them passes
+    flags: tuple[str, ...] = ()
     sort: str = "relevance"
     page: int = 1
     size: int = 20
@@ -101,6 +116,7 @@ class Hit:
     score: float
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) pieces
     title_marked: list[tuple[str, bool]] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)  # Document.flags of a project hit
 
 
 @dataclass
@@ -110,6 +126,8 @@ class SearchResult:
     page: int
     size: int
     hits: list[Hit]
+    # FACETS name → [(value, count)], most first. "flag": (FLAG_ANY, n) and (FLAG_NONE, n) among the
+    # matching projects, then (indicator code, n) for each indicator that flags one of them.
     facets: dict[str, list[tuple[str, int]]]
     took_ms: float
 
@@ -134,3 +152,28 @@ class SearchEngine(Protocol):
     def segment_count(self) -> int: ...
 
     def close(self) -> None: ...
+
+
+def engine_name(name: str | None = None) -> str:
+    """``name`` checked, or the configured engine (``GONGKAI_SEARCH_ENGINE``, default ``whoosh``)."""
+    from store.config import SEARCH_ENGINES, search_engine
+
+    if name is None:
+        return search_engine()
+    if name not in SEARCH_ENGINES:
+        raise ValueError(f"unknown search engine {name!r}: use one of {', '.join(SEARCH_ENGINES)}")
+    return name
+
+
+def backend(name: str | None = None) -> ModuleType:
+    """The module of an engine (see the module docstring for what it provides)."""
+    return importlib.import_module(f"search_index.{engine_name(name)}_engine")
+
+
+def open_engine(index_dir: Path, engine: str | None = None) -> SearchEngine:
+    """The search engine over ``index_dir`` (FileNotFoundError when no index of that engine was built there)."""
+    name = engine_name(engine)
+    module = backend(name)
+    cls = module.TantivyEngine if name == "tantivy" else module.WhooshEngine
+    engine_: SearchEngine = cls(Path(index_dir))
+    return engine_

@@ -1,6 +1,7 @@
 """Keeping the search index in step with the database: one entry point, :func:`update_index`.
 
-- No index yet, a different database, an index built by another schema version, or a change
+- No index yet, a different database, an index built by another engine or schema version (the
+  state records both: switching ``GONGKAI_SEARCH_ENGINE`` forces a full build), or a change
   mark the store's feed can no longer answer (see :func:`store.changes.after`): a full build
   (both cores, in a child process with a timeout, swapped in when complete).
 - Otherwise incremental: the notices and projects named by the change feed (:mod:`store.changes`)
@@ -21,9 +22,11 @@ from typing import Any
 
 from search_index import documents
 from search_index import whoosh_engine as we
+from search_index.engine import backend, engine_name, open_engine
 from store import changes
 from store.db import connect_ro
 
+# (``we`` is used for the index state file only: read_state / write_state are engine-neutral JSON)
 FULL_BUILD_TIMEOUT_BASE = 120.0  # seconds, plus per document below
 FULL_BUILD_TIMEOUT_PER_DOC = 0.02  # 50 docs/s: 8× slower than measured before a build counts as hung
 
@@ -43,9 +46,11 @@ def _all_documents(db_path: Path):
         conn.close()
 
 
-def rebuild(db_path: Path, index_dir: Path, *, procs: int = 2) -> dict[str, Any]:
-    """A full build of ``index_dir`` from ``db_path``."""
+def rebuild(db_path: Path, index_dir: Path, *, procs: int = 2, engine: str | None = None) -> dict[str, Any]:
+    """A full build of ``index_dir`` from ``db_path`` with ``engine`` (default: ``GONGKAI_SEARCH_ENGINE``)."""
     db_path, index_dir = Path(db_path), Path(index_dir)
+    name = engine_name(engine)
+    be = backend(name)
     started = time.perf_counter()
     conn = _connect(db_path)
     try:
@@ -56,27 +61,29 @@ def rebuild(db_path: Path, index_dir: Path, *, procs: int = 2) -> dict[str, Any]
     finally:
         conn.close()
     timeout = FULL_BUILD_TIMEOUT_BASE + FULL_BUILD_TIMEOUT_PER_DOC * expected
-    n = we.build(index_dir, lambda: _all_documents(db_path), procs=procs, timeout=timeout)
-    we.write_state(index_dir, {"schema_version": we.SCHEMA_VERSION, "db": str(db_path.resolve()),
+    n = be.build(index_dir, lambda: _all_documents(db_path), procs=procs, timeout=timeout)
+    we.write_state(index_dir, {"engine": name, "schema_version": be.SCHEMA_VERSION, "db": str(db_path.resolve()),
                                "changes": mark, "documents": n})
-    return {"mode": "full", "added": n, "deleted": 0, "documents": n, "seconds": round(time.perf_counter() - started, 3),
+    return {"mode": "full", "engine": name, "added": n, "deleted": 0, "documents": n, "seconds": round(time.perf_counter() - started, 3),
             "changes": mark}
 
 
-def update_index(db_path: Path, index_dir: Path) -> dict[str, Any]:
-    """Bring ``index_dir`` up to date with ``db_path``; incremental when possible.
+def update_index(db_path: Path, index_dir: Path, *, engine: str | None = None) -> dict[str, Any]:
+    """Bring ``index_dir`` up to date with ``db_path``; incremental when possible. ``engine``: see :func:`rebuild`.
 
     Returns ``{"mode": "full"|"incremental"|"unchanged", "added", "deleted", "documents",
     "segments", "seconds", "changes"}`` (``changes``: the feed mark the index is now at).
     """
     db_path, index_dir = Path(db_path), Path(index_dir)
-    state = we.read_state(index_dir) if we.exists(index_dir) else {}
+    name = engine_name(engine)
+    be = backend(name)
+    state = we.read_state(index_dir) if be.exists(index_dir) else {}
     started = time.perf_counter()
     conn = _connect(db_path)
     try:
         conn.execute("BEGIN")  # one read snapshot for the mark and the changed rows
         mark = changes.mark(conn)
-        same = (bool(state) and state.get("schema_version") == we.SCHEMA_VERSION
+        same = (bool(state) and state.get("engine", "whoosh") == name and state.get("schema_version") == be.SCHEMA_VERSION
                 and state.get("db") == str(db_path.resolve()))
         notices = changes.after(conn, state.get("changes"), mark, what=changes.NOTICE_CHANGES) if same else None
         projects = changes.after(conn, state.get("changes"), mark, what=changes.PROJECT_CHANGES) if same else None
@@ -87,22 +94,22 @@ def update_index(db_path: Path, index_dir: Path) -> dict[str, Any]:
     finally:
         conn.close()
     if notices is None or projects is None:
-        out = rebuild(db_path, index_dir)
-        engine = we.WhooshEngine(index_dir)
-        out["segments"] = engine.segment_count()
-        engine.close()
+        out = rebuild(db_path, index_dir, engine=name)
+        opened = open_engine(index_dir, name)
+        out["segments"] = opened.segment_count()
+        opened.close()
         return out
-    engine = we.WhooshEngine(index_dir)
+    opened = open_engine(index_dir, name)
     try:
         keys = [f"n:{i}" for i in notice_ids] + [f"p:{i}" for i in project_ids]
         if keys:
-            added, deleted = engine.update(docs, keys)
+            added, deleted = opened.update(docs, keys)
         else:
             added = deleted = 0
         state["changes"] = mark
         we.write_state(index_dir, state)
-        return {"mode": "incremental" if keys else "unchanged", "added": added, "deleted": deleted,
-                "documents": engine.doc_count(), "segments": engine.segment_count(),
+        return {"mode": "incremental" if keys else "unchanged", "engine": name, "added": added, "deleted": deleted,
+                "documents": opened.doc_count(), "segments": opened.segment_count(),
                 "seconds": round(time.perf_counter() - started, 3), "changes": mark}
     finally:
-        engine.close()
+        opened.close()

@@ -12,7 +12,9 @@ name such as 广东省), ``type`` (notice type, repeatable), ``doctype`` (projec
 ``year`` (repeatable), ``stage`` (project status, repeatable: announced, awarded, contracted,
 terminated …), ``method`` (allocation method as the codelists spell it, repeatable: 公开招标,
 挂牌出让 …), ``amount_min``/``amount_max`` (headline amount in 元, inclusive), ``from``/``to``
-(publication dates YYYY-MM-DD, Beijing time, inclusive), ``sort`` (relevance|date: newest
+(publication dates YYYY-MM-DD, Beijing time, inclusive), ``flag`` (red flags, repeatable: ``any``
+projects with a 风险提示, ``none`` projects without one, or an indicator code such as ``P-SINGLE``;
+a record matching any of them passes), ``sort`` (relevance|date: newest
 first|-date: oldest first|amount: largest first|-amount: smallest first), ``page``, ``size``.
 """
 
@@ -37,17 +39,19 @@ from models.codelists import (
     kind_label,
     notice_type_label,
 )
+from models.indicators import REGISTRY
 from models.normalize.amounts import format_yuan, yuan_to_fen
 from models.normalize.text import strip_invisible
-from search_index.engine import MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult
+from search_index.engine import FLAG_ANY, FLAG_NONE, MAX_PAGE_SIZE, SORTS, Hit, SearchRequest, SearchResult
 from search_index.highlight import to_html, to_text
 from search_index.links import datasette_url, site_url
 from search_index.query import MAX_QUERY_CHARS, QueryError, parse
 from store.config import settings
 from store.paths import tag_base
 
-ARGS = ("q", "kind", "region", "type", "doctype", "year", "stage", "method", "amount_min", "amount_max", "from", "to", "sort",
-        "page", "size")
+ARGS = ("q", "kind", "region", "type", "doctype", "year", "stage", "method", "amount_min", "amount_max", "from", "to", "flag",
+        "sort", "page", "size")
+FLAG_LABELS = {FLAG_ANY: "有风险提示", FLAG_NONE: "无风险提示"}  # the flag facet's own values
 _BEIJING = timezone(timedelta(hours=8))  # dates typed by a reader are Beijing dates
 _CODE = re.compile(r"^\d{6}$")
 # Every method of every area (models.codelists), in their order, each once.
@@ -129,7 +133,7 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
         return vals[0] if vals else default
 
     q = one("q")
-    filters = ("kind", "region", "type", "doctype", "year", "stage", "amount_min", "amount_max", "from", "to")
+    filters = ("kind", "region", "type", "doctype", "year", "stage", "amount_min", "amount_max", "from", "to", "flag", "method")
     if not q and not any(many(name) for name in filters):
         raise QueryError("empty query: give q=… (one or more words) or a filter (kind, region, year, stage, …)")
     if len(q) > MAX_QUERY_CHARS:
@@ -162,6 +166,10 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
     for d in doctypes:
         if d not in ("project", "notice"):
             raise QueryError("doctype must be project or notice")
+    flags = tuple(dict.fromkeys(many("flag")))
+    for f in flags:
+        if f not in FLAG_LABELS and f not in REGISTRY:
+            raise QueryError(f"unknown flag {f[:30]!r}: any, none or an indicator code ({', '.join(sorted(REGISTRY))})")
     sort = one("sort", "relevance")
     if sort not in SORTS:
         raise QueryError(f"unknown sort {sort[:30]!r}: one of {', '.join(SORTS)}")
@@ -172,7 +180,7 @@ def parse_request(args: Mapping[str, Sequence[str]]) -> SearchRequest:
                          doctypes=doctypes, years=_ints(many("year"), "year", 1949, 2100), statuses=stages,
                          methods=methods,
                          amount_min=amount_min, amount_max=amount_max, date_from=date_from, date_to=date_to,
-                         sort=sort, page=page, size=size)
+                         flags=flags, sort=sort, page=page, size=size)
 
 
 def request_args(req: SearchRequest, **override: Any) -> list[tuple[str, str]]:
@@ -182,7 +190,7 @@ def request_args(req: SearchRequest, **override: Any) -> list[tuple[str, str]]:
                               "stage": req.statuses, "method": req.methods,
                               "amount_min": None if req.amount_min is None else format_yuan(req.amount_min),
                               "amount_max": None if req.amount_max is None else format_yuan(req.amount_max),
-                              "from": _day_text(req.date_from), "to": _day_text(req.date_to),
+                              "from": _day_text(req.date_from), "to": _day_text(req.date_to), "flag": req.flags,
                               "sort": req.sort if req.sort != "relevance" else None,
                               "page": req.page if req.page != 1 else None, "size": req.size if req.size != 20 else None}
     values.update(override)
@@ -216,6 +224,8 @@ def facet_label(name: str, value: str) -> str:
         return notice_type_label(value)
     if name == "doctype":
         return {"project": "项目", "notice": "公告"}.get(value, value)
+    if name == "flag":
+        return flag_label(value)
     if name == "province":
         from models.normalize import region_by_code
 
@@ -224,7 +234,14 @@ def facet_label(name: str, value: str) -> str:
     return value
 
 
-_FACET_ARG = {"kind": "kind", "province": "region", "year": "year", "notice_type": "type", "doctype": "doctype"}
+def flag_label(value: str) -> str:
+    """有风险提示 / 无风险提示, or an indicator's Chinese name (the code itself when unknown)."""
+    ind = REGISTRY.get(value)
+    return FLAG_LABELS.get(value) or (ind.name_zh if ind else value)
+
+
+_FACET_ARG = {"kind": "kind", "province": "region", "year": "year", "notice_type": "type", "doctype": "doctype",
+              "flag": "flag"}
 
 
 def hit_json(h: Hit) -> dict[str, Any]:
@@ -237,6 +254,7 @@ def hit_json(h: Hit) -> dict[str, Any]:
         "region_code": h.region_code or None, "region_name": h.region_name or None,
         "province_code": h.province_code or None, "publisher": h.publisher or None,
         "project_no": h.project_no or None, "amount_fen": h.amount_fen, "amount_yuan": yuan(h.amount_fen),
+        "flags": [{"code": c, "label": flag_label(c)} for c in h.flags],
         "score": round(h.score, 4), "url": site_url(h.doctype, h.id, h.version_id),
         "data_url": datasette_url(h.doctype, h.id, h.version_id),
     }
@@ -247,7 +265,7 @@ def result_json(res: SearchResult, req: SearchRequest, base: str = "/-/search") 
     for name, counts in res.facets.items():
         arg = _FACET_ARG[name]
         current = {"kind": req.kinds, "region": req.provinces + req.regions, "year": tuple(map(str, req.years)),
-                   "type": req.notice_types, "doctype": req.doctypes}[arg]
+                   "type": req.notice_types, "doctype": req.doctypes, "flag": req.flags}[arg]
         facets[name] = [{"value": v, "label": facet_label(name, v), "count": n, "selected": v in current,
                          "url": url(base, req, **{arg: (*current, v) if v not in current else current, "page": None})}
                         for v, n in counts]
@@ -260,7 +278,7 @@ def result_json(res: SearchResult, req: SearchRequest, base: str = "/-/search") 
             "filters": {"kind": list(req.kinds), "region": list(req.provinces + req.regions),
                         "type": list(req.notice_types), "doctype": list(req.doctypes), "year": list(req.years),
                         "stage": list(req.statuses), "amount_min": yuan(req.amount_min), "amount_max": yuan(req.amount_max),
-                        "from": _day_text(req.date_from), "to": _day_text(req.date_to)},
+                        "from": _day_text(req.date_from), "to": _day_text(req.date_to), "flag": list(req.flags)},
             "results": [hit_json(h) for h in res.hits], "facets": facets, "links": links}
 
 

@@ -44,6 +44,8 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from search_index.analyzer import is_cjk, pair_tokens, positioned_tokens
 from search_index.engine import (
     FACETS,
+    FLAG_ANY,
+    FLAG_NONE,
     MAX_DEPTH,
     MAX_PAGE_SIZE,
     SORTS,
@@ -57,7 +59,7 @@ from search_index.highlight import mark, snippet
 from search_index.query import ParsedQuery, QueryError, Term, parse
 
 INDEX_NAME = "gongkai"
-SCHEMA_VERSION = 3  # bump when the schema or the analyzer changes: forces a full rebuild
+SCHEMA_VERSION = 4  # bump when the schema or the analyzer changes: forces a full rebuild
 LIMITMB = 256  # 1.5× faster than 128 (baselines §3b); each of the 2 sub-writers has its own pool
 BATCHSIZE = 256  # documents per job file handed to a sub-writer
 EXPANSION_TERMS = 48  # a one-character query matches at most this many words containing it (by df)
@@ -149,6 +151,8 @@ def schema() -> Schema:
         publisher=STORED(),
         project_no=STORED(),
         summary=STORED(),
+        flags=KEYWORD(stored=True, lowercase=False),  # codes of the indicators that flag a project
+        flagged=ID(sortable=True),  # projects: "yes" (some indicator flags it) or "no"; notices: ""
     )
 
 
@@ -160,7 +164,8 @@ def _fields(doc: Document) -> dict[str, Any]:
         "province": doc.province_code, "region": doc.region_code, "year": doc.year, "date": doc.date,
         "title": doc.title, "text": doc.text, "pairs": doc.text, "ids": " ".join(i.replace(" ", "") for i in doc.ids if i),
         "published_at": doc.published_at, "region_name": doc.region_name, "publisher": doc.publisher,
-        "project_no": doc.project_no, "summary": doc.summary,
+        "project_no": doc.project_no, "summary": doc.summary, "flags": " ".join(doc.flags),
+        "flagged": ("yes" if doc.flags else "no") if doc.doctype == "project" else "",
     }
     if doc.amount_fen is not None:
         out["amount"] = doc.amount_fen
@@ -270,6 +275,7 @@ class _SearcherState:
         self.columns: dict[str, list[Any]] = {}
         self.filters: OrderedDict[tuple, set[int]] = OrderedDict()
         self.char_terms: dict[str, list[str]] | None = None
+        self.flag_docs: dict[int, list[str]] | None = None  # docnum → codes of its flags (flagged docs only)
 
 
 class WhooshEngine:
@@ -346,6 +352,24 @@ class WhooshEngine:
             state.columns[name] = col
         return col
 
+    def _flags_of(self, state: _SearcherState) -> dict[int, list[str]]:
+        if state.flag_docs is None:
+            by_doc: dict[int, list[str]] = {}
+            for term in state.searcher.reader().lexicon("flags"):
+                code = term.decode("utf-8") if isinstance(term, bytes) else term
+                for docnum in state.searcher.docs_for_query(wq.Term("flags", code)):
+                    by_doc.setdefault(docnum, []).append(code)
+            state.flag_docs = by_doc
+        return state.flag_docs
+
+    def _flag_facet(self, state: _SearcherState, docs: list[int]) -> list[tuple[str, int]]:
+        """(FLAG_ANY, n), (FLAG_NONE, n) among the matching projects, then per indicator code, most first."""
+        flagged = Counter(map(self._column(state, "flagged").__getitem__, docs))
+        by_doc = self._flags_of(state)
+        codes = Counter(code for d in docs for code in by_doc.get(d, ()))
+        out = [(value, flagged[word]) for value, word in ((FLAG_ANY, "yes"), (FLAG_NONE, "no")) if flagged[word]]
+        return out + sorted(codes.items(), key=lambda item: (-item[1], item[0]))
+
     def _expansions(self, state: _SearcherState, ch: str) -> list[str]:
         if state.char_terms is None:
             by_char: dict[str, list[tuple[int, str]]] = {}
@@ -411,6 +435,9 @@ class WhooshEngine:
             clauses.append(wq.Or([wq.Term("status", v) for v in req.statuses]))
         if req.methods:
             clauses.append(wq.Or([wq.Term("method", v) for v in req.methods]))
+        if req.flags:
+            clauses.append(wq.Or([wq.Term("flagged", "yes") if v == FLAG_ANY else wq.Term("flagged", "no")
+                                  if v == FLAG_NONE else wq.Term("flags", v) for v in req.flags]))
         if req.amount_min is not None or req.amount_max is not None:
             clauses.append(wq.NumericRange("amount", req.amount_min, req.amount_max))
         if req.date_from is not None or req.date_to is not None:
@@ -419,7 +446,7 @@ class WhooshEngine:
             return None
         key = (tuple(req.kinds), tuple(req.provinces), tuple(req.regions), tuple(req.notice_types),
                tuple(req.doctypes), tuple(req.years), tuple(req.statuses), tuple(req.methods), req.amount_min, req.amount_max,
-               req.date_from, req.date_to)
+               req.date_from, req.date_to, tuple(req.flags))
         cached = state.filters.get(key)
         if cached is None:
             cached = set(state.searcher.docs_for_query(wq.And(clauses) if len(clauses) > 1 else clauses[0]))
@@ -457,6 +484,9 @@ class WhooshEngine:
             facets: dict[str, list[tuple[str, int]]] = {}
             if req.facets:
                 for name in FACETS:
+                    if name == "flag":
+                        facets[name] = self._flag_facet(state, docs)
+                        continue
                     col = self._column(state, "province" if name == "province" else name)
                     counts = Counter(map(col.__getitem__, docs))
                     facets[name] = [(str(v), n) for v, n in counts.most_common(50) if v not in ("", None, b"")]
@@ -473,7 +503,7 @@ class WhooshEngine:
                     province_code=f.get("province", ""), publisher=f.get("publisher", ""),
                     project_no=f.get("project_no", ""), amount_fen=f.get("amount"),
                     score=float(results.score(i) or 0.0), snippet=snippet(f.get("summary", ""), tokens),
-                    title_marked=mark(f["title"], tokens)))
+                    title_marked=mark(f["title"], tokens), flags=(f.get("flags") or "").split()))
         return SearchResult(query=parsed.text if parsed is not None else "", total=len(docs), page=req.page, size=req.size, hits=hits,
                             facets=facets, took_ms=(time.perf_counter() - started) * 1000)
 

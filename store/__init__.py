@@ -7,6 +7,8 @@ it (collectors and submissions, the site builder, search, Datasette publishing):
   parties, rejections; the write API (``Store``, ``Batch``) and its locking model;
 - ``store.schema``: the tables, derived from the models' field declarations, and the triggers
   that fill the change feed;
+- ``store.log``: the tamper-evident log (RFC 6962 Merkle tree of every version, withdrawal and
+  redaction; leaves appended in the writer's transaction; the audit ``gongkai verify`` runs);
 - ``store.changes``: the change feed (what changed since a consumer's mark), which the site
   build and the search update both follow;
 - ``store.read``: the read queries more than one stage runs (search documents, Datasette's

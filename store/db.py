@@ -44,8 +44,17 @@ from models.notice import Notice
 from models.project import Project, compile_project
 from store import changes
 from store import flags as red_flags
+from store import log as tamper_log
 from store.config import thresholds_path
-from store.schema import CHANGE_TRIGGERS, SCHEMA_VERSION, area_columns, ddl, project_table, yuan_column
+from store.schema import (
+    CHANGE_TRIGGERS,
+    SCHEMA_VERSION,
+    area_columns,
+    ddl,
+    project_table,
+    table_columns,
+    yuan_column,
+)
 
 FLUSH_EVERY = 2000  # notices per executemany chunk: large enough to amortize, small enough to stream
 _IN_CHUNK = 500  # SQLite host parameters per IN (…) lookup
@@ -191,6 +200,7 @@ class Batch:
     _pending: list[Prepared] = field(default_factory=list)
     _latest: dict[str, tuple[int, str]] = field(default_factory=dict)  # notice_id → (version, sha)
     _projects: set[str] = field(default_factory=set)
+    _log_next: int | None = None  # the next leaf index of the tamper-evident log (read at the first write)
 
     def add(self, notice: Notice | Prepared) -> None:
         """Queue a notice version (written at the next flush)."""
@@ -213,6 +223,7 @@ class Batch:
                 f"WHERE notice_id IN ({marks}) AND superseded_at IS NULL", chunk):
                 self._latest[nid] = (version, sha)
         notice_rows, source_rows, superseded = [], [], []
+        log_sources: dict[str, tuple] = {}  # version_id → the source its log leaf names
         texts: dict[str, tuple[str, str, str]] = {}  # version_id → (body_text, attachments, raw_sha256) to write
         fills: list[tuple[str, tuple[str, str], str]] = []  # texts brought by copies of stored versions
         counts = self.counts
@@ -235,6 +246,7 @@ class Batch:
             self._latest[p.notice_id] = (version, p.content_sha256)
             notice_rows.append((version_id, p.notice_id, version, *p.row, self.seen_at))
             source_rows.append((version_id, *p.source))
+            log_sources[version_id] = p.source
             if p.text:
                 texts[version_id] = (*p.text, p.source[3])
             self._projects.add(p.project_id)
@@ -244,6 +256,10 @@ class Batch:
             conn.executemany("UPDATE notices SET superseded_at = ? WHERE version_id = ?", superseded)
         if notice_rows:
             conn.executemany(_INSERT_NOTICE, notice_rows)
+            # each new version's leaf, in this transaction (store.log)
+            start = tamper_log.next_index(conn) if self._log_next is None else self._log_next
+            self._log_next = tamper_log.append_versions(conn, start, _NOTICE_COLUMNS, notice_rows, self.seen_at,
+                                                        log_sources)
         conn.executemany(
             "INSERT OR IGNORE INTO notice_sources (version_id, platform, url, fetched_at, raw_sha256, parser_version,"
             " http_status, location) VALUES (?,?,?,?,?,?,?,?)", source_rows)
@@ -301,12 +317,8 @@ def _fill_texts(conn: sqlite3.Connection, texts: dict[str, tuple[str, str, str]]
             texts[vid] = merged
 
 
-_NOTICE_COLUMNS = (
-    "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",
-    "published_date", "published_month", "published_year", "region_code", "region_name", "province_code", "project_no",
-    "project_name", "notice_no", "corrects", "original_url", "body", "fields", "raw", "flags", "content_sha256",
-    "first_seen_at",
-)
+# Every column a new version is written with: the table's own list, less the time a later version sets.
+_NOTICE_COLUMNS = tuple(c for c in table_columns("notices") if c != "superseded_at")
 _INSERT_NOTICE = (f"INSERT INTO notices ({', '.join(_NOTICE_COLUMNS)}) "  # noqa: S608 - fixed column list
                   f"VALUES ({', '.join('?' * len(_NOTICE_COLUMNS))})")
 
@@ -429,6 +441,7 @@ class Store:
         if changes.store_id(self.conn) is None:  # tells this database from one re-created at its path
             self.conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
                               (changes.STORE_ID_KEY, uuid.uuid4().hex))
+        tamper_log.backfill(self.conn)  # a database from before the log: every stored version, once
 
     def add_area_columns(self) -> None:
         """Add the typed columns of fields declared since the area tables were created (a new field of
@@ -450,7 +463,7 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")
-        if not self.db["notice_texts"].exists() or not self._has_change_feed():  # added to schema version 1
+        if not self.db["notice_texts"].exists() or not self._has_change_feed() or not self.db["log"].exists():  # added to schema version 1
             self.init()  # later: created by the first writer (the feed's consumers then run in full once)
         self.add_area_columns()
 

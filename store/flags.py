@@ -67,25 +67,26 @@ def write(conn: sqlite3.Connection, results: Mapping[str, Sequence[FlagRow]], co
     """Store the results of the indicators ``codes[project_id]`` for each project; rows of those
     codes that a project no longer has are deleted. Returns how many rows were written or deleted."""
     ids = list(results)
-    existing: dict[tuple[str, str], tuple[str, str, str, str, str]] = {}
+    existing: dict[str, dict[str, tuple[str, str, str, str, str]]] = {}  # project → indicator → stored row
     for i in range(0, len(ids), _IN):
         chunk = ids[i:i + _IN]
         for pid, code, status, why_zh, why_en, used, since in conn.execute(
                 "SELECT project_id, indicator, status, why_zh, why_en, used_values, since FROM flags"  # noqa: S608
                 f" WHERE project_id IN ({','.join('?' * len(chunk))})", chunk):
-            existing[(pid, code)] = (status, why_zh, why_en, used, since)
+            existing.setdefault(pid, {})[code] = (status, why_zh, why_en, used, since)
     upserts: list[tuple[str, ...]] = []
     deletes: list[tuple[str, str]] = []
     for pid, rows in results.items():
+        stored = existing.get(pid, {})
         got = set()
         for code, status, why_zh, why_en, used in rows:
             got.add(code)
-            old = existing.get((pid, code))
+            old = stored.get(code)
             if old is not None and old[:4] == (status, why_zh, why_en, used):
                 continue
             since = old[4] if old is not None and old[0] == status else seen_at
             upserts.append((pid, code, status, why_zh, why_en, used, since))
-        deletes += [(pid, code) for (p, code) in existing if p == pid and code in codes[pid] and code not in got]
+        deletes += [(pid, code) for code in stored if code in codes[pid] and code not in got]
     if upserts:
         conn.executemany("INSERT OR REPLACE INTO flags (project_id, indicator, status, why_zh, why_en, used_values,"
                          " since) VALUES (?,?,?,?,?,?,?)", upserts)

@@ -233,6 +233,37 @@ CREATE TRIGGER IF NOT EXISTS changes_flag_deleted AFTER DELETE ON flags BEGIN
 END;
 """.replace("{amount_yuan}", yuan_sql("amount_fen"))  # fen → yuan text: models.normalize.amounts
 
+# The tamper-evident log (store/log.py): one leaf per notice version, withdrawal and redaction, in
+# the writer's own transaction. Append-only: the triggers refuse every UPDATE and DELETE (a
+# correction, withdrawal or redaction is a new leaf). Kept out of CHANGE_TRIGGERS: published copies
+# keep the log (the bulk download is what `gongkai verify` rebuilds the tree from).
+LOG_DDL = """
+CREATE TABLE IF NOT EXISTS log (
+    idx INTEGER PRIMARY KEY,              -- the leaf's index in the Merkle tree: 0, 1, 2 … without a gap
+    op TEXT NOT NULL,                     -- publish | correct | withdraw | redact
+    version_id TEXT NOT NULL,             -- the notice version the leaf is about
+    leaf TEXT NOT NULL                    -- the leaf: canonical JSON (RFC 8785) of hashes and metadata
+);
+CREATE INDEX IF NOT EXISTS log_version ON log (version_id);
+CREATE TRIGGER IF NOT EXISTS log_no_update BEFORE UPDATE ON log BEGIN
+    SELECT RAISE(ABORT, 'the log is append-only: a leaf is never changed');
+END;
+CREATE TRIGGER IF NOT EXISTS log_no_delete BEFORE DELETE ON log BEGIN
+    SELECT RAISE(ABORT, 'the log is append-only: a leaf is never deleted');
+END;
+"""
+
+
+def table_columns(table: str) -> tuple[str, ...]:
+    """The columns of one of the base tables, in DDL order (generated columns included): the one list
+    readers select, never a copy that can fall behind the schema."""
+    block = re.search(rf"CREATE TABLE IF NOT EXISTS {re.escape(table)} \((.*?)\n\)", BASE, re.S)
+    if block is None:
+        raise KeyError(f"no base table {table!r}")
+    return tuple(m.group(1) for m in re.finditer(r"^    (\w+) [A-Z]", block.group(1), re.M)
+                 if m.group(1) not in ("PRIMARY", "UNIQUE", "FOREIGN", "CHECK"))
+
+
 # The change feed's triggers (store.changes), by name.
 CHANGE_TRIGGERS = tuple(re.findall(r"CREATE TRIGGER IF NOT EXISTS (\w+)", BASE))
 # Operational tables that are not data, left out of every published copy: the crawler's re-crawl
@@ -265,6 +296,17 @@ CREATE INDEX IF NOT EXISTS projects_province ON projects (province_code);
 CREATE INDEX IF NOT EXISTS projects_year ON projects (first_year);
 CREATE INDEX IF NOT EXISTS project_parties_role ON project_parties (role);
 CREATE INDEX IF NOT EXISTS flags_indicator ON flags (indicator, status);
+"""
+
+# Covering indexes for Datasette's notices table filtered by year (issue 11 §3), created on the
+# published copy after the *_name label columns exist (publish.snapshot.add_labels): each facet
+# the table shows (metadata facets: kind_name, notice_type_name, province_name) is counted from
+# the index alone, and the page's rows (sorted by published_at) come in index order, no sort.
+COVERING_INDEXES = """
+CREATE INDEX IF NOT EXISTS notices_year_kind_name ON notices (published_year, kind_name);
+CREATE INDEX IF NOT EXISTS notices_year_type_name ON notices (published_year, notice_type_name);
+CREATE INDEX IF NOT EXISTS notices_year_province_name ON notices (published_year, province_name);
+CREATE INDEX IF NOT EXISTS notices_year_date ON notices (published_year, published_at);
 """
 
 # Columns a kind's project table gets for each kind of value.
@@ -331,7 +373,7 @@ def kind_facet_indexes(kind: Kind) -> str:
 
 def ddl() -> str:
     """The whole schema as one script (idempotent)."""
-    return BASE + "\n".join(kind_ddl(k) for k in Kind)
+    return BASE + LOG_DDL + "\n".join(kind_ddl(k) for k in Kind)
 
 
 PUBLISH_INDEXES += "".join(kind_facet_indexes(k) for k in Kind)

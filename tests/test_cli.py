@@ -86,6 +86,18 @@ def test_missing_database_is_a_clear_error(tmp_path):
     assert gk("--db", db, "stats").returncode == 0
 
 
+def test_a_misspelt_search_engine_is_refused_with_its_reason(tmp_path, monkeypatch):
+    db = str(tmp_path / "g.db")
+    assert gk("--db", db, "init").returncode == 0
+    monkeypatch.setenv("GONGKAI_SEARCH_ENGINE", "lucene")
+    for args in (("index",), ("search", "采购")):
+        out = gk("--db", db, *args)
+        assert out.returncode == 1
+        assert "GONGKAI_SEARCH_ENGINE='lucene'" in out.stderr
+        assert "whoosh, tantivy" in out.stderr
+        assert "Traceback" not in out.stderr
+
+
 def test_map_option(tmp_path):
     db = str(tmp_path / "g.db")
     gk("--db", db, "init")

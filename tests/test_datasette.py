@@ -153,6 +153,28 @@ def test_bad_queries_are_400_with_a_message(server, q):
     assert server.get("/gongkai/notices.json", params={"_search": q}).status_code < 500
 
 
+def test_search_facet_has_flag(server):
+    from models.indicators import REGISTRY
+
+    body = server.get("/-/search.json", params={"flag": "any", "size": 100}).json()
+    assert body["total"] > 0
+    assert all(r["type"] == "project" and r["flags"] for r in body["results"])
+    facet = {f["value"]: f for f in body["facets"]["flag"]}
+    assert facet["any"]["count"] == body["total"]
+    assert facet["any"]["selected"]
+    code = next(v for v in facet if v in REGISTRY)
+    one = server.get("/-/search.json", params={"flag": code}).json()
+    assert one["total"] == facet[code]["count"]
+    assert all(code in {f["code"] for f in r["flags"]} for r in one["results"])
+    html = server.get("/-/search", params={"q": "采购"}).text
+    assert "风险提示" in html
+    assert "有风险提示" in html
+    assert "flag=any" in html
+    html = server.get("/-/search", params={"flag": code}).text
+    assert html_escape(REGISTRY[code].name_zh) in html  # the facet and the hits name the indicator in Chinese
+    assert server.get("/-/search.json", params={"flag": "<script>"}).status_code == 400
+
+
 def test_bad_filters_are_400(server):
     for params in ({"q": "采购", "kind": "x"}, {"q": "采购", "page": "0"}, {"q": "采购", "year": "abc"}):
         assert server.get("/-/search.json", params=params).status_code == 400
@@ -215,7 +237,8 @@ def test_totals_per_buyer_and_land_price_by_region_name(server):
 
 @pytest.mark.parametrize(("table", "facet"), [("projects", "province_name"), ("projects", "status_name"),
                                               ("projects", "kind_name"), ("notices", "notice_type_name"),
-                                              ("project_parties", "role_name")])
+                                              ("project_parties", "role_name"), ("flags", "indicator_name"),
+                                              ("flags", "status_name")])
 def test_facets_show_chinese_names(server, table, facet):
     r = server.get(f"/gongkai/{table}.json", params={"_facet": facet, "_size": "1"})
     values = [str(v["value"]) for v in r.json()["facet_results"][facet]["results"]]

@@ -23,6 +23,8 @@ from collectors.importers.readers import read_table
 from collectors.submit import SubmitResult, submit
 from demo.generate import (
     BIG_CSV_HEADERS,
+    FLAG_CASE_PROJECTS,
+    PEOPLE_PROJECTS,
     GeneratedFile,
     bad_uscc,
     cn_upper_yuan,
@@ -117,7 +119,7 @@ def test_size_kinds_formats_and_time(tmp_path: Path, demo: list[GeneratedFile]) 
     started = time.perf_counter()
     generate_demo(tmp_path / "timed")
     assert time.perf_counter() - started < 2.0
-    assert 15 <= len(demo) <= 20
+    assert 15 <= len(demo) <= 22  # 19 files, and the natural persons' three (demo.generate.people)
     assert 900 <= sum(f.rows for f in demo) <= 1500
     assert {f.kind for f in demo} == KINDS
     assert {f.path.suffix for f in demo} == {".csv", ".xlsx", ".json", ".jsonl"}
@@ -348,7 +350,9 @@ def _stored_kinds_checks(store: Store, kinds: set[str]) -> None:
         assert statuses & {"awarded", "contracted"}, (kind, statuses)
         provinces = q("SELECT count(DISTINCT province_code) FROM projects WHERE kind = ?", (kind,)).fetchone()[0]
         assert provinces >= 10, kind
-        assert q("SELECT count(*) FROM projects WHERE kind = ?", (kind,)).fetchone()[0] == 60, kind
+        # projects_per_kind, the red flags' comparison cases and the natural persons' projects
+        want = 60 + FLAG_CASE_PROJECTS.get(kind, 0) + PEOPLE_PROJECTS.get(kind, 0)
+        assert q("SELECT count(*) FROM projects WHERE kind = ?", (kind,)).fetchone()[0] == want, kind
     assert "candidates" in {r[0] for r in q("SELECT DISTINCT notice_type FROM notices WHERE kind = 'tender'")}
     assert "contract" in {r[0] for r in q("SELECT DISTINCT notice_type FROM notices WHERE kind = 'procurement'")}
 

@@ -1,8 +1,10 @@
-"""Search: folding, segmentation, the query language, the Whoosh engine and the JSON API.
+"""Search: folding, segmentation, the query language, both engines and the JSON API.
 
-The recall set (矿, 土地, 采购, 土地使用权, 採購, a full-width company name, a USCC, a project
-number) runs against BOTH the Whoosh index and the SQLite FTS5 tables Datasette searches:
-every current notice that contains the text must be found.
+Every test that takes the ``engine`` or ``engine_name`` fixture runs once per search engine
+(Whoosh and tantivy, :data:`ENGINES`): one shared suite. The recall set (矿, 土地, 采购,
+土地使用权, 採購, a full-width company name, a USCC, a project number) runs against both
+engines and the SQLite FTS5 tables Datasette searches: every current notice that contains the
+text must be found.
 """
 
 from __future__ import annotations
@@ -43,21 +45,34 @@ RECALL = [
 ]
 
 
+ENGINES = ("whoosh", "tantivy")
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("search")
     db = build_corpus(tmp)
-    out = update_index(db, tmp / "index")
-    assert out["mode"] == "full"
     pub = publish(db, tmp / "published")
-    return {"db": db, "index": tmp / "index", "published_db": pub.db, "tmp": tmp}
+    return {"db": db, "published_db": pub.db, "tmp": tmp}
 
 
-@pytest.fixture(scope="module")
-def engine(corpus):
-    e = open_engine(corpus["index"])
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(corpus, request):
+    """The corpus indexed by each engine in turn (a test taking it runs once per engine)."""
+    index = corpus["tmp"] / f"index-{request.param}"
+    out = update_index(corpus["db"], index, engine=request.param)
+    assert out["mode"] == "full"
+    assert out["engine"] == request.param
+    e = open_engine(index, request.param)
     yield e
     e.close()
+
+
+@pytest.fixture(params=ENGINES)
+def engine_name(request, monkeypatch) -> str:
+    """Each engine in turn, as ``GONGKAI_SEARCH_ENGINE`` (for tests that build their own index)."""
+    monkeypatch.setenv("GONGKAI_SEARCH_ENGINE", request.param)
+    return request.param
 
 
 def all_notice_ids(engine, query: str, **kw) -> set[str]:
@@ -129,7 +144,7 @@ def test_query_forms():
 
 # -- recall: Whoosh and FTS5 -----------------------------------------------------------------------
 @pytest.mark.parametrize(("query", "needles"), RECALL, ids=[q[:12] for q, _ in RECALL])
-def test_recall_whoosh(corpus, engine, query, needles):
+def test_recall_engine(corpus, engine, query, needles):
     expected = expected_notices(corpus["db"], *needles)
     assert expected
     found = all_notice_ids(engine, query)
@@ -226,6 +241,7 @@ def test_json_shape(engine):
     {"q": [""]}, {"q": ['"abc']}, {"q": ["x" * 10_000]}, {"q": ["采购"], "kind": ["nuclear"]},
     {"q": ["采购"], "page": ["0"]}, {"q": ["采购"], "size": ["1000"]}, {"q": ["采购"], "year": ["abc"]},
     {"q": ["采购"], "region": ["火星省"]}, {"q": ["采购"], "sort": ["random"]}, {"q": ["采购"], "type": ["x"]},
+    {"q": ["采购"], "flag": ["X-NOPE"]}, {"flag": ["yes"]},
 ])
 def test_bad_requests_are_query_errors(args):
     with pytest.raises(QueryError):
@@ -239,8 +255,103 @@ def test_html_in_data_is_escaped_in_json(engine):
         assert "<script" not in hit["snippet_html"]
 
 
+# -- red flags: the "flag" filter and facet ----------------------------------------------------------
+def flagged_in_db(db: Path) -> dict[str, set[str]]:
+    """Indicator code → the projects it flags, read from the store (the truth the index must match)."""
+    conn = sqlite3.connect(db)
+    try:
+        out: dict[str, set[str]] = {}
+        for pid, code in conn.execute("SELECT project_id, indicator FROM flags WHERE status = 'flagged'"):
+            out.setdefault(code, set()).add(pid)
+        return out
+    finally:
+        conn.close()
+
+
+def all_ids(engine, req: SearchRequest) -> set[str]:
+    found: set[str] = set()
+    for page in range(1, 100):
+        res = engine.search(SearchRequest(**{**req.__dict__, "page": page, "size": 100, "facets": False}))
+        found |= {h.id for h in res.hits}
+        if page >= res.pages:
+            break
+    return found
+
+
+def test_flag_filter_and_facet_match_the_store(corpus, engine):
+    truth = flagged_in_db(corpus["db"])
+    flagged = set().union(*truth.values())
+    assert flagged, "the demo data has flagged projects"
+    conn = sqlite3.connect(corpus["db"])
+    n_projects = conn.execute("SELECT count(*) FROM projects").fetchone()[0]
+    conn.close()
+    assert all_ids(engine, SearchRequest("", flags=("any",))) == flagged  # projects only: notices carry no flags
+    assert engine.search(SearchRequest("", flags=("none",))).total == n_projects - len(flagged)
+    code = max(truth, key=lambda c: len(truth[c]))
+    assert all_ids(engine, SearchRequest("", flags=(code,))) == truth[code]
+    facet = dict(engine.search(SearchRequest("", doctypes=("project",))).facets["flag"])
+    assert facet == {"any": len(flagged), "none": n_projects - len(flagged), **{c: len(v) for c, v in truth.items()}}
+    # with words: the facet counts the matching projects only, and a hit carries its flags
+    res = engine.search(SearchRequest("采购", flags=("any",), size=100))
+    assert res.hits
+    assert all(set(h.flags) & set(truth) and h.id in flagged for h in res.hits)
+
+
+def test_flag_argument_in_the_web_api(engine):
+    from models.indicators import REGISTRY
+
+    req = parse_request({"flag": ["any"], "size": ["5"]})  # a filter alone lists the flagged projects
+    body = result_json(engine.search(req), req)
+    assert body["filters"]["flag"] == ["any"]
+    assert body["results"]
+    assert all(r["flags"] for r in body["results"])
+    labels = {f["value"]: f["label"] for f in body["facets"]["flag"]}
+    assert labels["any"] == "有风险提示"
+    codes = [v for v in labels if v in REGISTRY]
+    assert codes
+    assert all(labels[c] == REGISTRY[c].name_zh for c in codes)
+    code = codes[0]
+    both = parse_request({"flag": ["any", code, code]})
+    assert both.flags == ("any", code)
+    link = next(f["url"] for f in body["facets"]["flag"] if f["value"] == code)
+    assert "flag=any" in link
+    assert f"flag={code}" in link
+
+
+def test_a_changed_flag_is_reindexed_incrementally(corpus, tmp_path, engine_name):
+    import shutil
+
+    db = tmp_path / "g.db"
+    shutil.copy(corpus["db"], db)
+    assert update_index(db, tmp_path / "ix")["mode"] == "full"
+    conn = sqlite3.connect(db)
+    pid, code = conn.execute(
+        "SELECT project_id, indicator FROM flags f WHERE status = 'clear' AND NOT EXISTS (SELECT 1 FROM flags g"
+        " WHERE g.project_id = f.project_id AND g.status = 'flagged') ORDER BY project_id, indicator").fetchone()
+    e = open_engine(tmp_path / "ix")
+    try:
+        before = dict(e.search(SearchRequest("", doctypes=("project",))).facets["flag"])
+    finally:
+        e.close()
+    with conn:  # as the indicator engine writes a changed result (the change feed's trigger records it)
+        conn.execute("UPDATE flags SET status = 'flagged' WHERE project_id = ? AND indicator = ?", (pid, code))
+    conn.close()
+    out = update_index(db, tmp_path / "ix")
+    assert out["mode"] == "incremental"
+    assert out["added"] == 1  # only that project's document
+    e = open_engine(tmp_path / "ix")
+    try:
+        after = dict(e.search(SearchRequest("", doctypes=("project",))).facets["flag"])
+        assert pid in all_ids(e, SearchRequest("", flags=(code,)))
+    finally:
+        e.close()
+    assert after["any"] == before["any"] + 1
+    assert after["none"] == before["none"] - 1
+    assert after[code] == before.get(code, 0) + 1
+
+
 # -- incremental update -------------------------------------------------------------------------------
-def test_incremental_update_replaces_changed_documents(tmp_path):
+def test_incremental_update_replaces_changed_documents(tmp_path, engine_name):
     from collectors.submit import submit
     from models.codelists import Kind
     from store.db import Store
@@ -271,13 +382,38 @@ def test_incremental_update_replaces_changed_documents(tmp_path):
         e.close()
 
 
-def test_missing_index_is_a_clear_error(tmp_path):
+def test_missing_index_is_a_clear_error(tmp_path, engine_name):
     with pytest.raises(FileNotFoundError, match="gongkai index"):
         open_engine(tmp_path / "nothing")
 
 
+def test_switching_engines_rebuilds_and_a_bad_name_is_refused(corpus, tmp_path, monkeypatch):
+    import shutil
+
+    db = tmp_path / "g.db"
+    shutil.copy(corpus["db"], db)
+    first = update_index(db, tmp_path / "ix", engine="whoosh")
+    assert first["mode"] == "full"
+    assert update_index(db, tmp_path / "ix", engine="whoosh")["mode"] == "unchanged"
+    monkeypatch.setenv("GONGKAI_SEARCH_ENGINE", "tantivy")
+    switched = update_index(db, tmp_path / "ix")  # the state records the engine: another one rebuilds
+    assert switched["mode"] == "full"
+    assert switched["engine"] == "tantivy"
+    assert switched["documents"] == first["documents"]
+    with pytest.raises(FileNotFoundError, match="gongkai index"):
+        open_engine(tmp_path / "ix", "whoosh")  # the whoosh index is gone: no stale results
+    e = open_engine(tmp_path / "ix")
+    try:
+        assert e.search(SearchRequest(USCC_LAND, doctypes=("notice",))).total == 1
+    finally:
+        e.close()
+    monkeypatch.setenv("GONGKAI_SEARCH_ENGINE", "lucene")
+    with pytest.raises(ValueError, match="GONGKAI_SEARCH_ENGINE='lucene'.*whoosh, tantivy"):
+        open_engine(tmp_path / "ix")
+
+
 # -- the command line ---------------------------------------------------------------------------------
-def test_cli_index_and_search(tmp_path, monkeypatch):
+def test_cli_index_and_search(tmp_path, monkeypatch, engine_name):
     import json
 
     from click.testing import CliRunner

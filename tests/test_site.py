@@ -256,12 +256,30 @@ def test_downloads_are_safe_and_verified(fixture_db, tmp_path):
     sums = (out / "downloads" / "SHA256SUMS").read_text().splitlines()
     names = {line.split("  ")[1] for line in sums}
     kinds = ("land", "mining", "procurement", "state_asset", "tender")
-    # per area: JSONL, CSV per version, flat CSV per project; the SQLite copy
+    # per area: JSONL, CSV per version, flat CSV per project; the SQLite copy; the OCDS export (release
+    # packages per area, record packages for procurement and tenders, and its own SHA256SUMS)
+    ocds = {f"ocds/{k}-releases.json.gz" for k in kinds} | {
+        f"ocds/{k}-records.json.gz" for k in ("procurement", "tender")} | {"ocds/SHA256SUMS"}
     assert names == {f"gongkai-{k}.{ext}" for k in kinds for ext in ("jsonl.gz", "csv.gz")} | {
-        f"gongkai-{k}-projects.csv" for k in kinds} | {"gongkai.sqlite"}
+        f"gongkai-{k}-projects.csv" for k in kinds} | {"gongkai.sqlite"} | ocds
     for line in sums:
         sha, name = line.split("  ")
         assert hashlib.sha256((out / "downloads" / name).read_bytes()).hexdigest() == sha
+    assert {p.name for p in (out / "downloads" / "ocds").iterdir()} == {n.removeprefix("ocds/") for n in ocds}
+    for line in (out / "downloads/ocds/SHA256SUMS").read_text().splitlines():
+        sha, name = line.split("  ")
+        assert f"{sha}  ocds/{name}" in sums  # the export's own list agrees with the site's
+    package = orjson.loads(gzip.decompress((out / "downloads/ocds/mining-releases.json.gz").read_bytes()))
+    assert package["uri"] == SITE_URL.rstrip("/") + "/downloads/ocds/mining-releases.json.gz"
+    titles = [r["tender"]["title"] for r in package["releases"]]
+    assert '=HYPERLINK("http://evil")' in titles  # JSON keeps the title as published (no CSV neutralizing)
+    page = (out / "downloads/index.html").read_text(encoding="utf-8")
+    for line in sums:
+        sha, name = line.split("  ")
+        assert sha in page
+        assert name in page
+    assert "OCDS" in page
+    assert "procuringEntity" in page
     rows = list(csv.reader(io.StringIO(gzip.decompress((out / "downloads/gongkai-mining.csv.gz").read_bytes())
                                        .decode("utf-8"))))
     assert rows[1][rows[0].index("title")].startswith("'=")

@@ -279,6 +279,7 @@ def test_search_with_filters_and_no_words(server):
     by_method = client.get("/-/search.json", params={"method": method, "doctype": "project", "size": 100}).json()
     assert by_method["total"] == n
     assert {h["kind"] for h in by_method["results"]} <= {"procurement", "tender"}
+    assert client.get("/-/search.json", params={"method": method}).status_code == 200  # a method alone is a filter
 
 
 @pytest.mark.parametrize("params", [{}, {"sort": "amount"}, {"kind": "land", "amount_min": "abc"},

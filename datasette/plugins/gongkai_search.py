@@ -113,9 +113,9 @@ async def search_html(datasette, request):
     context = {"q": q, "args": args, "error": None, "result": None, "req": None, "to_html": to_html,
                "kind_label": kind_label, "notice_type_label": notice_type_label, "facet_label": facet_label,
                "yuan": yuan, "url": url, "selected_kind": (args.get("kind") or [""])[0],
-               "region_value": (args.get("region") or [""])[0]}
+               "region_value": (args.get("region") or [""])[0], "selected_flag": (args.get("flag") or [""])[0]}
     status = 200
-    # words or filters alone (kind, region, year, stage, amount, dates): search_index.web.parse_request
+    # words or filters alone (kind, region, year, stage, amount, dates, flag): search_index.web.parse_request
     if q.strip() or any(v.strip() for k, vs in args.items() if k not in ("q", "sort", "page", "size") for v in vs):
         try:
             req, res = await _run(datasette, request)

@@ -44,6 +44,18 @@ meets real-world input rather than tidy fixtures:
   自然资源厅) both submit some of the same notices, with the same facts and an
   explicit publisher column; a later file re-submits notices of an earlier one,
   most unchanged and three with one value changed (new versions).
+* **Red flags, both ways.** Every indicator of :mod:`models.indicators` has projects that it
+  flags and projects that it clears: bidder counts, listing dates, benchmark land prices,
+  协议出让 grounds, re-listings below the appraisal, short submission periods, late results,
+  contracts above the award, a lone valid bid. These values come from each project's own
+  stream (``World.flag_rng``) or from fixed turns (``World.nth``), never from the world's
+  stream, so adding them moved no project. Two last files (:data:`FLAG_CASE_PROJECTS` more
+  projects) hold the cases the comparing indicators need: one county's industrial parcels of
+  a year, one far below the others, and one hospital awarding the same supplier four times.
+* **Natural persons.** Three last files (:data:`PEOPLE_PROJECTS` more projects, their own stream:
+  :mod:`~demo.generate.people`) name people the privacy policy masks: residential parcels transferred
+  by agreement to individuals, a state-owned vehicle auctioned to an individual, tenders listing
+  their evaluation experts.
 * **Refused files.** Two files (``invalid=True``) mix good rows with bad rows of
   distinct kinds (a USCC with a wrong check character, 2026-02-30, an unknown
   procurement method, a negative amount, an area without any unit under a plain
@@ -68,8 +80,9 @@ from demo.generate.cells import area_units, cn_upper_yuan, wan_text
 from demo.generate.files import GeneratedFile
 from demo.generate.land import land_project
 from demo.generate.mining import mining_project
+from demo.generate.people import PEOPLE, PEOPLE_PROJECTS
 from demo.generate.places import Place, pick_place
-from demo.generate.plan import generate_demo
+from demo.generate.plan import FLAG_CASE_PROJECTS, generate_demo
 from demo.generate.procurement import procurement_project
 from demo.generate.state_asset import state_asset_project
 from demo.generate.tender import tender_project
@@ -93,6 +106,9 @@ from demo.generate.world import World, project_fates
 
 __all__ = [
     "BIG_CSV_HEADERS",
+    "FLAG_CASE_PROJECTS",
+    "PEOPLE",
+    "PEOPLE_PROJECTS",
     "DEFAULT_SEED",
     "GeneratedFile",
     "LotValue",

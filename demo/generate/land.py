@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -32,14 +33,23 @@ def land_bureau(place: Place) -> str:
     return f"{place.name}自然资源局"
 
 
-def land_project(world: World, uid: str, place: Place, fate: str) -> PlannedProject:
-    """出让公告 (or 协议出让公示) → [更正] → 成交公示 → 供地结果; 划拨: 供地结果 only."""
+def land_project(world: World, uid: str, place: Place, fate: str, *, use_of: str | None = None,
+                 method_of: str | None = None, start_at: datetime | None = None) -> PlannedProject:
+    """出让公告 (or 协议出让公示) → [更正] → 成交公示 → 供地结果; 划拨: 供地结果 only.
+
+    ``use_of``, ``method_of`` and ``start_at`` replace the drawn use, method and first day (the
+    same draws are made, so a forced project consumes the random stream as any other)."""
     rng = world.rng
-    use, _, term, (ha_lo, ha_hi), (p_lo, p_hi), ratios, methods = rng.choices(LAND_USES, [u[1] for u in LAND_USES])[0]
+    drawn = rng.choices(LAND_USES, [u[1] for u in LAND_USES])[0]
+    if use_of is not None:
+        drawn = next((u for u in LAND_USES if u[0] == use_of), (use_of, *LAND_USES[0][1:]))  # else industrial terms
+    use, _, term, (ha_lo, ha_hi), (p_lo, p_hi), ratios, methods = drawn
     method = rng.choices([m for m, _ in methods], [w for _, w in methods])[0]
+    method = method_of or method
     if fate != "complete" and method in ("划拨", "协议出让"):
         method = "挂牌出让"
     start = first_notice_at(rng)
+    start = start_at or start
     year = start.year
     publisher = land_bureau(place)
     centi = int(rng.uniform(ha_lo, ha_hi) * 10_000) * 100 + rng.choice((0, 0, 25, 50, 75))
@@ -75,13 +85,18 @@ def land_project(world: World, uid: str, place: Place, fate: str) -> PlannedProj
     title_no = f"{short_name(place.name)}自然资告字〔{year}〕{rng.randint(3, 60)}号"
     when = start
     holder = world.winner(INDUSTRIES["land"], place)
+    flags = world.flag_rng(uid)
     if method == "协议出让":
         announce["holder"] = holder.name
+        # 基准地价 of the parcel's grade: every other agreement is priced below 70 % of it (L-BELOWBENCH)
+        share = Decimal(flags.randint(45, 65) if world.nth("land:benchmark") % 2 else flags.randint(75, 130)) / 100
+        announce["benchmark_price"] = (starting / area / share).quantize(Decimal("1"))
         rows.append(PlannedNotice(f"{uid}-0", Stage(NoticeType.announcement, "出让公示"),
                         {**announce, "title": f"{publisher}国有建设用地使用权协议出让公示（{parcel}）",
                          "published_at": when}))
         price = starting
     else:
+        announce |= _listing(world, flags, method, start)
         rows.append(PlannedNotice(f"{uid}-0", Stage(NoticeType.announcement, "出让公告"),
                         {**announce, "title": f"{publisher}国有建设用地使用权{method}公告（{title_no}）",
                          "published_at": when}))
@@ -101,11 +116,30 @@ def land_project(world: World, uid: str, place: Place, fate: str) -> PlannedProj
         premium = 1.0 if method == "挂牌出让" and rng.random() < 0.6 else rng.uniform(1.02, 1.6)
         price = money_wan(max(1, int(fen_of(starting) // 10**6 * premium)))
         when = at_work_hours(when, rng, (22, 35))
+        # 竞买人数: a parcel sold at its starting price had one bidder (L-SINGLEBIDDER), a premium means several
+        bidders = {"bidder_count": 1 if premium == 1.0 else flags.randint(2, 14)}
         rows.append(PlannedNotice(f"{uid}-2", Stage(NoticeType.result, "成交公示"),
-                        {**common, "holder": holder.name, "holder_uscc": holder.uscc, "price": price,
+                        {**common, "holder": holder.name, "holder_uscc": holder.uscc, "price": price, **bidders,
                          "title": f"{parcel}地块国有建设用地使用权{method}成交公示", "published_at": when}))
-    rows.append(_land_supply_result(world, uid, 3, at_work_hours(when, rng, (15, 30)), common, holder, price, ratio_max, terms))
+    supply = _land_supply_result(world, uid, 3, at_work_hours(when, rng, (15, 30)), common, holder, price, ratio_max, terms)
+    if method == "协议出让":
+        supply.values["benchmark_price"] = announce["benchmark_price"]
+    rows.append(supply)
     return PlannedProject(uid, place, rows)
+
+
+def _listing(world: World, flags: random.Random, method: str, published: datetime) -> dict[str, datetime]:
+    """When the tender, auction or listing starts (and a listing ends): at least 20 days after the
+    announcement and 10 days long, except every fifth parcel's short notice and every fourth listing's
+    short period (L-SHORTNOTICE, L-SHORTLISTING). Drawn from the parcel's own stream."""
+    short_notice = world.nth("land:notice") % 5 == 4
+    days = flags.randint(12, 18) if short_notice else flags.randint(20, 24)
+    start = (published + timedelta(days=days)).replace(hour=9, minute=0, second=0)
+    if method != "挂牌出让":
+        return {"listing_start": start}
+    short_listing = world.nth("land:listing") % 4 == 3
+    end = start + timedelta(days=flags.randint(5, 8) if short_listing else flags.randint(10, 12))
+    return {"listing_start": start, "listing_end": end.replace(hour=15)}
 
 
 def _land_supply_result(world: World, uid: str, n: int, when: datetime, common: dict[str, Any], holder: Org,

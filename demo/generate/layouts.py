@@ -41,6 +41,8 @@ LAND_EN = (
     Col("delivery_date", "delivery_date", day("iso", "cn")), Col("start_date", "start_date", day("iso", "cn")),
     Col("completion_date", "completion_date", day("iso", "cn")),
     Col("approving_authority", "approving_authority"), Col("land_grade", "land_grade"), Col("industry", "industry"),
+    Col("benchmark_price", "benchmark_price"), Col("bidder_count", "bidder_count"),
+    Col("listing_start", "listing_start", dt("iso_min")), Col("listing_end", "listing_end", dt("iso_min")),
 )
 LAND_ZH = (
     Col("公告类型", "notice_type", stage_zh), Col("公告标题", "title", padded), Col("发布单位", "publisher"),
@@ -53,6 +55,8 @@ LAND_ZH = (
     Col("合同签订日期", "contract_date", day("cn")), Col("约定交地时间", "delivery_date", day("cn")),
     Col("约定开工时间", "start_date", day("cn")), Col("约定竣工时间", "completion_date", day("cn")),
     Col("批准单位", "approving_authority"), Col("土地级别", "land_grade"), Col("行业分类", "industry"),
+    Col("基准地价", "benchmark_price"), Col("竞买人数", "bidder_count"),
+    Col("挂牌起始时间", "listing_start", dt("cn_min")), Col("挂牌截止时间", "listing_end", dt("cn_min")),
 )
 LAND_MAPPED = (
     Col("序号", "_seq"), Col("公告类型", "notice_type", stage_zh), Col("公告标题", "title"),
@@ -63,6 +67,8 @@ LAND_MAPPED = (
     Col("容积率上限", "plot_ratio_max"), Col("起始总价（万元）", "starting_price", money_in("万元")),
     Col("成交总价（万元）", "price", money_in("万元")), Col("竞得单位", "holder"),
     Col("竞得单位统一社会信用代码", "holder_uscc"), Col("合同签订日期", "contract_date", day("slash")), Col("备注", "_note"),
+    Col("所在级别基准地价", "benchmark_price"), Col("竞买人数量", "bidder_count"),
+    Col("挂牌开始时间", "listing_start", dt("slash_sec")), Col("挂牌结束时间", "listing_end", dt("slash_sec")),
 )
 LAND_MAP = {
     "序号": None,
@@ -89,7 +95,7 @@ MINING_EN = (
     Col("deal_price", "deal_price", money_messy), Col("transferee", "transferee"),
     Col("transferee_uscc", "transferee_uscc"), Col("deal_date", "deal_date", day("iso", "cn")),
     Col("exploration_stage", "exploration_stage"), Col("production_scale", "production_scale"),
-    Col("payment_mode", "payment_mode"),
+    Col("payment_mode", "payment_mode"), Col("bidder_count", "bidder_count"), Col("agreement_ground", "agreement_ground"),
 )
 MINING_ZH = (  # no 公告类型 column: the stage is derived
     Col("公告标题", "title"), Col("发布时间", "published_at", day("cn", "slash")), Col("行政区划代码", "region_code"),
@@ -99,6 +105,7 @@ MINING_ZH = (  # no 公告类型 column: the stage is derived
     Col("成交价(万元)", "deal_price", money_in("万元")), Col("受让人", "transferee"),
     Col("受让人统一社会信用代码", "transferee_uscc"), Col("成交时间", "deal_date", day("cn")),
     Col("勘查阶段", "exploration_stage"), Col("开采规模", "production_scale"), Col("缴纳方式", "payment_mode"),
+    Col("竞买人数", "bidder_count"), Col("符合协议出让规定的情形及理由", "agreement_ground"),
 )
 PROCUREMENT_JSON = (  # no notice_type: derived from corrects, failure_reason, contract, winners
     Col("notice_no", "notice_no"), Col("corrects", "corrects"), Col("title", "title"), Col("publisher", "publisher"),
@@ -143,7 +150,8 @@ STATE_XLSX = (
     Col("挂牌起始日期", "listing_start", native), Col("挂牌截止日期", "listing_end", native),
     Col("受让方", "transferee"), Col("受让方统一社会信用代码", "transferee_uscc"),
     Col("成交金额(万元)", "deal_price", money_xlsx_wan), Col("成交日期", "deal_date", native),
-    Col("交易机构", "exchange"),
+    Col("交易机构", "exchange"), Col("挂牌次数", "listing_count"), Col("批准单位", "approving_authority"),
+    Col("意向受让方数量", "bidder_count"),
 )
 STATE_ZH = (
     Col("信息类型", "notice_type", stage_zh), Col("交易编号", "project_no"), Col("标题", "title"),
@@ -155,6 +163,7 @@ STATE_ZH = (
     Col("信息披露截止日期", "listing_end", day("cn")), Col("受让方名称", "transferee"),
     Col("受让方统一社会信用代码", "transferee_uscc"), Col("成交价格(元)", "deal_price", money_in("元")),
     Col("成交时间", "deal_date", day("cn", "dot")), Col("产权交易机构", "exchange"),
+    Col("挂牌次数", "listing_count"), Col("批准单位", "approving_authority"), Col("征集到意向受让方", "bidder_count"),
 )
 STATE_EN = (
     Col("notice_type", "notice_type", stage_en), Col("title", "title"), Col("published_at", "published_at", _PUB_DT),
@@ -165,7 +174,8 @@ STATE_EN = (
     Col("listing_start", "listing_start", day("iso", "slash")), Col("listing_end", "listing_end", day("iso", "slash")),
     Col("transferee", "transferee"), Col("transferee_uscc", "transferee_uscc"),
     Col("deal_price", "deal_price", money_messy), Col("deal_date", "deal_date", day("iso")),
-    Col("exchange", "exchange"),
+    Col("exchange", "exchange"), Col("listing_count", "listing_count"),
+    Col("approving_authority", "approving_authority"), Col("bidder_count", "bidder_count"),
 )
 TENDER_EN = (  # no notice_type: derived (candidates, winner + amount, failure reason, corrects / 澄清 in the title)
     Col("notice_no", "notice_no"), Col("corrects", "corrects"), Col("title", "title"), Col("publisher", "publisher"),
@@ -177,7 +187,7 @@ TENDER_EN = (  # no notice_type: derived (candidates, winner + amount, failure r
     Col("candidate_prices", "candidate_prices", moneys(money_in("元"))), Col("winner", "winner", names),
     Col("winner_uscc", "winner_uscc", names), Col("award_amount", "award_amount", moneys(money_in("元"))),
     Col("project_manager", "project_manager"), Col("quality", "quality"), Col("failure_reason", "failure_reason"),
-    Col("body", "body"),
+    Col("body", "body"), Col("bid_deadline", "bid_deadline", dt("iso_min", "cn_min")),
 )
 TENDER_JSONL = (
     Col("notice_no", "notice_no"), Col("corrects", "corrects"), Col("notice_type", "notice_type", stage_en),
@@ -187,6 +197,7 @@ TENDER_JSONL = (
     Col("control_price", "control_price", money_json), Col("duration_days", "duration_days", duration),
     Col("bid_count", "bid_count"), Col("sections", "lots", lots_json), Col("project_manager", "project_manager"),
     Col("quality", "quality"), Col("failure_reason", "failure_reason"), Col("body", "body"),
+    Col("bid_deadline", "bid_deadline", dt("iso_t")),
 )
 TENDER_ZH = (
     Col("公告类型", "notice_type", stage_zh), Col("公告编号", "notice_no"), Col("原公告编号", "corrects"),
@@ -198,5 +209,5 @@ TENDER_ZH = (
     Col("候选人投标报价(万元)", "candidate_prices", moneys(money_in("万元"))), Col("中标人", "winner", names),
     Col("中标人统一社会信用代码", "winner_uscc", names), Col("中标价(万元)", "award_amount", moneys(money_in("万元"))),
     Col("项目经理", "project_manager"), Col("质量标准", "quality"), Col("流标原因", "failure_reason"),
-    Col("公告内容", "body"),
+    Col("公告内容", "body"), Col("投标截止时间", "bid_deadline", dt("cn_min")),
 )

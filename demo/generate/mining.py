@@ -8,6 +8,7 @@ from demo.generate.land import land_bureau
 from demo.generate.places import Place
 from demo.generate.values import PlannedNotice, PlannedProject, Stage, area_m2, fen_of, money_wan
 from demo.generate.vocabulary import (
+    AGREEMENT_GROUNDS,
     EXPLORATION_STAGES,
     INDUSTRIES,
     MINERALS,
@@ -61,6 +62,10 @@ def mining_project(world: World, uid: str, place: Place, fate: str) -> PlannedPr
                 "title": f"{grantor}{mine}{right}{method_title}"}
     if method == "协议出让":
         announce["transferee"] = winner.name
+        # 符合协议出让规定的情形及理由: a legal case, none published, or a reason that is not one (M-AGREEMENT)
+        ground = AGREEMENT_GROUNDS[world.nth("mining:agreement") % len(AGREEMENT_GROUNDS)]
+        if ground:
+            announce["agreement_ground"] = ground
     rows.append(PlannedNotice(f"{uid}-0", Stage(NoticeType.announcement, "出让公告"), announce))
     if rng.random() < 0.1:
         when = at_work_hours(when, rng, (3, 9))
@@ -79,6 +84,11 @@ def mining_project(world: World, uid: str, place: Place, fate: str) -> PlannedPr
     deal = {"transferee": winner.name, "transferee_uscc": winner.uscc,
             "deal_price": money_wan(max(1, int(fen_of(starting) // 10**6 * factor))),
             "deal_date": (when - timedelta(days=rng.randint(1, 3))).date()}
+    # 竞买人数: a deal at the starting price had one bidder (M-RESERVE). Only in the demo's files: the
+    # imitation portal's platforms (ggzy and the ministry) print the same facts of a notice, and the
+    # ministry's page has no place for it, as on the real site.
+    if method != "协议出让" and world.alter:
+        deal["bidder_count"] = 1 if factor == 1.0 else world.flag_rng(uid).randint(2, 9)
     if method != "协议出让":
         # The exchange publishes the 成交公示 right after the auction, the grantor the 出让结果公示 later.
         rows.append(PlannedNotice(f"{uid}-2", Stage(NoticeType.result, "成交公示"),

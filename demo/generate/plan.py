@@ -6,12 +6,13 @@ import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from demo.generate.cells import area_units
 from demo.generate.files import GeneratedFile, Layout, write_layout
-from demo.generate.land import land_project
+from demo.generate.land import land_bureau, land_project
 from demo.generate.layouts import (
     LAND_EN,
     LAND_INVALID,
@@ -31,12 +32,20 @@ from demo.generate.layouts import (
     TENDER_ZH,
 )
 from demo.generate.mining import mining_project
+from demo.generate.people import people_files
 from demo.generate.places import Place, pick_place, read_divisions
 from demo.generate.procurement import procurement_project
 from demo.generate.state_asset import state_asset_project
 from demo.generate.tender import tender_project
-from demo.generate.values import PlannedNotice, PlannedProject, Raw, bad_uscc
-from demo.generate.vocabulary import DEFAULT_SEED, MINING_PROVINCES, NATIONAL, RESUBMIT_CHANGED
+from demo.generate.values import PlannedNotice, PlannedProject, Raw, bad_uscc, money_wan
+from demo.generate.vocabulary import (
+    BUYER_TYPES,
+    DEFAULT_SEED,
+    FLAG_PARCEL_UNITS,
+    MINING_PROVINCES,
+    NATIONAL,
+    RESUBMIT_CHANGED,
+)
 from demo.generate.world import World, project_fates, split_counts
 from models.normalize.amounts import fen_to_yuan
 
@@ -85,7 +94,7 @@ def _projects(world: World, kind: str, n: int, make: Callable[[str, Place, str],
 def generate_demo(out: Path, *, seed: int = DEFAULT_SEED, projects_per_kind: int = 60) -> list[GeneratedFile]:
     """Write the demo submissions into ``out``; returns them in submission order."""
     out.mkdir(parents=True, exist_ok=True)
-    world = World(random.Random(seed))
+    world = World(random.Random(seed), seed)
     plan = _Plan(seed, out)
     n = max(3, projects_per_kind)
     _demo_land(world, plan, n)
@@ -94,6 +103,9 @@ def generate_demo(out: Path, *, seed: int = DEFAULT_SEED, projects_per_kind: int
     _demo_state_assets(world, plan, n)
     _demo_tenders(world, plan, n)
     resubmit()
+    _demo_flag_cases(world, plan)
+    for name, kind, agency, layout, rows in people_files(world):  # natural persons (demo.generate.people)
+        plan.write(name, kind, agency, layout, rows)
     return plan.files
 
 
@@ -286,3 +298,50 @@ def _demo_tenders(world: World, plan: _Plan, n: int) -> None:
                Layout("tender-nanning", TENDER_JSONL, fmt="jsonl", flat_lots=False), _by_time(_rows(nanning)))
     plan.write("16-tender-guangxi.csv", "tender", "广西壮族自治区公共资源交易中心",
                Layout("tender-guangxi", TENDER_ZH, encoding="gb18030"), _by_time(_rows(guangxi) + shared))
+
+
+# -- the red flags that compare projects -----------------------------------------------------------------
+
+# Projects _demo_flag_cases adds to the projects_per_kind of these areas.
+FLAG_CASE_PROJECTS = {"land": len(FLAG_PARCEL_UNITS) + 1, "procurement": 4}
+
+
+def _demo_flag_cases(world: World, plan: _Plan) -> None:
+    """Projects for the indicators that compare projects, written last and drawn from their own stream
+    (the registry of organisations is shared, the serials continue), so nothing generated before moves:
+    one county's industrial parcels of one year, one sold far below the others (L-COMPARABLE), with a
+    科研用地 parcel transferred by agreement (L-AGREEMENT clear); one hospital awarding its property
+    management to the same company four times within a year (X-REPEAT)."""
+    side = World(random.Random(f"{world.seed}:flags"), world.seed)
+    side.orgs, side.pools, side.agents, side.serial = world.orgs, world.pools, world.agents, world.serial
+    county = pick_place(side.rng, ("35",), prefecture_share=0)
+    first = datetime(2025, 3, 3, 9, 30)
+    parcels = []
+    for i, unit in enumerate(FLAG_PARCEL_UNITS):
+        parcel = land_project(side, f"land-c{i}", county, "complete", use_of="工业用地", method_of="挂牌出让",
+                              start_at=first + timedelta(days=30 * i))
+        _price_at(parcel, unit)
+        parcels.append(parcel)
+    parcels.append(land_project(side, f"land-c{len(parcels)}", county, "complete", use_of="科研用地",
+                                method_of="协议出让", start_at=first + timedelta(days=200)))
+    plan.write("18-land-county.csv", "land", land_bureau(county), Layout("land-county", LAND_ZH, encoding="gb18030"),
+               _by_time(_rows(parcels)))
+    place = pick_place(side.rng, ("43",), prefecture_share=0)
+    hospital = (side.public_body(f"{place.local}人民医院", place, "12"), "hospital")
+    item = next(entry for entry in BUYER_TYPES["hospital"] if entry[0] == "物业管理服务")
+    supplier = side.winner(item[4], place)
+    repeats = [procurement_project(side, f"procurement-r{i}", place, "complete", numbering="sichuan",
+                                   buyer_of=hospital, item_of=item, winner_of=supplier,
+                                   start_at=datetime(2025, 4, 7, 9, 0) + timedelta(days=100 * i))
+               for i in range(FLAG_CASE_PROJECTS["procurement"])]
+    plan.write("19-procurement-hunan.csv", "procurement", f"{place.province}政府采购网",
+               Layout("procurement-hunan", PROCUREMENT_ZH, encoding="gb18030"), _by_time(_rows(repeats)))
+
+
+def _price_at(project: PlannedProject, unit_yuan: int) -> None:
+    """Every price of a parcel at ``unit_yuan`` per m² (whole 万元)."""
+    price = money_wan(max(1, int(project.rows[0].values["area_m2"] * unit_yuan) // 10_000))
+    for row in project.rows:
+        for key in ("starting_price", "price"):
+            if row.values.get(key) is not None:
+                row.values[key] = price

@@ -94,11 +94,19 @@ def _procurement_no(world: World, place: Place, code: str, year: int, style: str
 
 
 def procurement_project(world: World, uid: str, place: Place, fate: str, *, numbering: str,
-                        max_lots: int = 1) -> PlannedProject:
-    """采购公告 → [更正] → 中标/成交结果 → [合同], or 废标/终止."""
+                        max_lots: int = 1, buyer_of: tuple[Org, str] | None = None, item_of: tuple | None = None,
+                        winner_of: Org | None = None, start_at: datetime | None = None) -> PlannedProject:
+    """采购公告 → [更正] → 中标/成交结果 → [合同], or 废标/终止.
+
+    ``buyer_of`` (organisation and buyer type), ``item_of`` (an entry of BUYER_TYPES), ``winner_of``
+    and ``start_at`` replace the drawn buyer, item, first lot's winner and first day (the same draws
+    are made)."""
     rng = world.rng
+    flags = world.flag_rng(uid)
     buyer, btype = _buyer(world, place)
+    buyer, btype = buyer_of or (buyer, btype)
     chosen = rng.choice(BUYER_TYPES[btype])
+    chosen = item_of or chosen
     memory = _memory(world)
     again = memory.awards.get((place.province2, btype)) if fate == "complete" else None
     if again is not None:
@@ -115,6 +123,7 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
         method = "公开招标"
     agent, code = world.agent(place)
     start = first_notice_at(rng)
+    start = start_at or start
     year = start.year
     project_no = _procurement_no(world, place, code, year, numbering)
     name = f"{buyer.name}{item}{'续购' if again is not None else ''}采购项目"
@@ -129,6 +138,9 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
     numbered = numbering != "beijing"
     nos = _notice_numbers(world, numbering)
     deadline = at_work_hours(start, rng, (20, 25) if method in ("公开招标", "邀请招标") else (10, 14)).replace(minute=30)
+    if world.alter and method in ("公开招标", "竞争性磋商") and world.nth("procurement:period") % 6 == 5:
+        # a submission period shorter than the legal 20 (磋商: 10) days (P-SHORTPERIOD)
+        deadline -= timedelta(days=flags.randint(6, 9) if method == "公开招标" else flags.randint(5, 6))
     announce = {
         **common, "buyer_uscc": buyer.uscc, "budget": budget, "method": method_text, "category": category,
         "bid_deadline": deadline, "published_at": start, "notice_no": nos(start) if numbered else None,
@@ -165,6 +177,8 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
                              "corrects": announce["notice_no"]}))
     after = deadline + timedelta(days=rng.randint(1, 6))
     after = after.replace(hour=rng.randint(9, 17))
+    if world.alter and fate == "complete" and world.nth("procurement:late") % 7 == 6:
+        after += timedelta(days=flags.randint(30, 45))  # a result published late (P-LATERESULT)
     if fate == "terminated":
         word = rng.choice(("废标", "终止"))
         rows.append(PlannedNotice(f"{uid}-9", Stage(NoticeType.termination, f"{word}公告"),
@@ -184,6 +198,8 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
             winners.append((world.winner(trades, place), scaled(lot_budget, rng, low, 0.995)))
         if again is not None and not awarded:
             winners[0] = (again.winner, winners[0][1])  # the buyer's supplier wins again
+        if winner_of is not None and not awarded:
+            winners[0] = (winner_of, winners[0][1])
         awarded.append(LotValue(lot.name, lot.budget if n_lots > 1 else None, winners))
     memory.awards[(place.province2, btype)] = _Award(home, buyer, (item, category, *chosen[2:]), awarded[0].winners[0][0])
     result_word = "中标" if method in ("公开招标", "邀请招标") else "成交"
@@ -194,6 +210,8 @@ def procurement_project(world: World, uid: str, place: Place, fate: str, *, numb
     if rng.random() < 0.85:
         signed = at_work_hours(after, rng, (7, 20)).replace(second=rng.randint(0, 59))
         total = fen_to_yuan(sum(fen_of(a) for lot in awarded for _, a in lot.winners))
+        if world.alter and world.nth("procurement:contract") % 5 == 4:  # a contract above the award (P-CONTRACTUP)
+            total = fen_to_yuan(fen_of(total) * flags.randint(103, 110) // 100 // 100 * 100)
         published = at_work_hours(signed, rng, (1, 5))
         rows.append(PlannedNotice(f"{uid}-3", Stage(NoticeType.contract, "采购合同"),
                         {**common, "contract_amount": total, "contract_signed_at": signed,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from demo.generate.places import Place, short_name
 from demo.generate.values import LotValue, Org, PlannedNotice, PlannedProject, Stage, fen_of
 from demo.generate.vocabulary import (
@@ -49,10 +51,16 @@ def tender_project(world: World, uid: str, place: Place, fate: str, *, numbered:
 
     duration_days = rng.choice((90, 120, 180, 240, 365, 540, 730))
     when = start
+    flags = world.flag_rng(uid)
+    # 投标截止时间 (开标): at least 20 days after the announcement, but every sixth is short (P-SHORTPERIOD)
+    short = world.nth("tender:period") % 6 == 5
+    deadline = (start + timedelta(days=flags.randint(13, 17) if short else flags.randint(20, 22))).replace(
+        hour=9, minute=30, second=0)
     rows = [PlannedNotice(f"{uid}-0", Stage(NoticeType.announcement, "招标公告"),
                 {**common, "method": rng.choices(("公开招标", "邀请招标"), (92, 8))[0],
                  "funding": rng.choice(FUNDING), "control_price": control, "duration_days": duration_days,
                  "quality": rng.choice(QUALITY), "notice_no": no("ZBGG"), "published_at": when,
+                 "bid_deadline": deadline,
                  "title": f"{name}施工招标公告"})]
     if rng.random() < 0.25:
         when = at_work_hours(when, rng, (3, 8))
@@ -79,6 +87,9 @@ def tender_project(world: World, uid: str, place: Place, fate: str, *, numbered:
             if org not in orgs:
                 orgs.append(org)
         candidate_lots.append(LotValue(sec, None, [], [(o, fen_to_yuan(p)) for o, p in zip(orgs, prices, strict=True)]))
+    if world.alter and n_sections == 1 and world.nth("tender:disqualified") % 5 == 4:
+        # every bid but the winner's rejected by the evaluation committee: one candidate is published (P-DISQ)
+        candidate_lots = [LotValue(lot.name, None, [], lot.candidates[:1]) for lot in candidate_lots]
     rows.append(PlannedNotice(f"{uid}-2", Stage(NoticeType.candidates, "中标候选人公示"),
                     {**common, "bid_count": bid_count, "lots": candidate_lots, "notice_no": no("HXRGS"),
                      "published_at": when, "title": f"{name}施工中标候选人公示"}))
@@ -86,7 +97,7 @@ def tender_project(world: World, uid: str, place: Place, fate: str, *, numbered:
     result_lots = []
     for lot in candidate_lots:
         rank = 1 if rng.random() < 0.9 else 2
-        org, price = lot.candidates[rank - 1]
+        org, price = lot.candidates[min(rank, len(lot.candidates)) - 1]
         result_lots.append(LotValue(lot.name, None, [(org, price)]))
     manager = rng.choice("王李张刘陈杨黄赵吴周") + rng.choice(("建国", "志强", "海燕", "伟", "敏", "军", "丽", "涛", "磊"))
     rows.append(PlannedNotice(f"{uid}-3", Stage(NoticeType.result, "中标结果公告"),

@@ -84,7 +84,10 @@ LAND_USES: tuple[tuple[str, int, str, tuple[float, float], tuple[int, int], tupl
      ("2.2", "2.5", "3.0"), (("挂牌出让", 100),)),
     ("公共管理与公共服务用地", 8, "", (0.5, 6.0), (0, 0), ("1.0", "1.5", "2.0"), (("划拨", 100),)),
 )
-LAND_INDUSTRY = {"工业用地": "制造业", "仓储用地": "交通运输、仓储和邮政业", "公共管理与公共服务用地": "公共管理、社会保障和社会组织"}
+LAND_INDUSTRY = {"工业用地": "制造业", "科研用地": "科学研究和技术服务业", "仓储用地": "交通运输、仓储和邮政业", "公共管理与公共服务用地": "公共管理、社会保障和社会组织"}
+# yuan per m² of one county's industrial parcels of a year (demo.generate.plan): the last one sold far
+# below the others' median (L-COMPARABLE flags it; the others are clear).
+FLAG_PARCEL_UNITS = (430, 455, 470, 495, 520, 160)
 LAND_GRADES = ("一级", "二级", "三级", "四级", "五级", "六级", "城区Ⅳ级")
 METHOD_MARK = {"挂牌出让": "挂", "拍卖出让": "拍", "招标出让": "招", "协议出让": "协", "划拨": "划"}
 
@@ -102,6 +105,9 @@ MINERALS: tuple[tuple[str, str, tuple[float, float], tuple[int, int], str], ...]
     ("砖瓦用页岩", "采矿权", (0.03, 0.5), (100, 1800), "{n}万吨/年"),
 )
 MINING_METHODS = (("挂牌", 55), ("拍卖", 20), ("招标", 5), ("协议出让", 20))
+# 协议出让 grounds in turn: two of the legal cases (自然资规〔2023〕6号), none published, one that is not a case.
+AGREEMENT_GROUNDS = ("已设采矿权深部或上部的同类矿产资源，与原矿业权属同一主体", "",
+                     "企业生产经营需要，申请扩大矿区范围", "国务院批准的重点建设项目配套矿产资源")
 EXPLORATION_STAGES = ("普查", "详查", "勘探")
 
 # Procurement.

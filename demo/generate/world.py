@@ -35,12 +35,32 @@ def _zipf(n: int, power: float = 1.0) -> list[float]:
 class World:
     """Random names and parties, with a registry so a name always has the same code."""
 
-    def __init__(self, rng: random.Random) -> None:
+    def __init__(self, rng: random.Random, seed: int | str | None = None) -> None:
         self.rng = rng
+        self.seed = seed  # seeds the red-flag values' own streams (flag_rng), never rng
+        # Red-flag cases that replace a drawn value (a shortened deadline, a late result, a contract above
+        # the award, a lone valid bid, a re-listing below the appraisal) only in a world told its seed (the
+        # demo's submissions): the imitation portal's world is not, so its recorded pages keep their values
+        # and only gain the added fields (bidder counts, listing dates …).
+        self.alter = seed is not None
         self.orgs: dict[str, Org] = {}
         self.pools: dict[str, list[Org]] = {}
         self.agents: dict[str, list[tuple[Org, str]]] = {}
         self.serial = 1000
+        self.counts: dict[str, int] = {}
+
+    def flag_rng(self, uid: str) -> random.Random:
+        """The project's own stream for the values the red flags read (bidder counts, listing dates …).
+
+        Separate from ``rng`` so that adding such values moves no other project, identifier or page."""
+        return random.Random(f"{self.seed}:{uid}:flags")
+
+    def nth(self, key: str) -> int:
+        """0, 1, 2 … on successive calls for ``key``: fixed choices by order (e.g. every other 协议出让
+        parcel clears a flag), so each indicator has both outcomes in any demo large enough."""
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        return n
 
     def next_serial(self) -> int:
         self.serial += self.rng.randint(1, 9)

@@ -18,7 +18,7 @@ _AWARD = (NoticeType.candidates, NoticeType.result, NoticeType.contract)
                 "The project has a candidates, result or contract notice but no announcement (call for "
                 "tenders, transfer or listing notice) published before it."),
     inputs=("timeline",),
-    basis="国办发〔2017〕97号（公共资源配置领域政府信息公开：交易公告）; DIGIWHIST INTEGRITY_CALL_FOR_TENDER_PUBLICATION",
+    basis="国办发〔2017〕97号（公共资源配置领域政府信息公开：交易公告）; DIGIWHIST (opentender.eu) indicator “call for tenders publication”",
 )
 def no_prior_call(facts: Facts, params: Params) -> Result:
     award = facts.first(*_AWARD)

@@ -313,7 +313,7 @@ def disqualified(facts: Facts, params: Params) -> Result:
                 "The contract amount of the contract notice is higher than the award total."),
     inputs=("contract_amount", "lots.winners.amount"),
     basis=("《政府采购法》第四十六条（按采购文件确定的事项签订合同）、第四十九条（追加采购不超过原合同金额 10%，"
-           "须另签补充合同）；indicatortoolbox CRI «relative price increase»; DIGIWHIST INTEGRITY_COST_OVERRUN"),
+           "须另签补充合同）；indicatortoolbox CRI «relative price increase»; DIGIWHIST (opentender.eu) indicator “cost overrun”"),
     thresholds={"max_increase": 0},
 )
 def contract_up(facts: Facts, params: Params) -> Result:
@@ -410,7 +410,7 @@ def even_prices(facts: Facts, params: Params) -> Result:
     inputs=("bid_deadline", "timeline.candidates", "timeline.result"),
     basis=("《政府采购法实施条例》第四十三条（收到评审报告后 5 个工作日内确定中标、成交供应商，确定后 2 个工作日内公告）；"
            "财政部令第87号 第六十八条、第六十九条；《招标投标法实施条例》第五十四条（收到评标报告 3 日内公示中标候选人）；"
-           "DIGIWHIST INTEGRITY_DECISION_PERIOD"),
+           "DIGIWHIST (opentender.eu) indicator “decision period”"),
     thresholds={"max_days": 30},
 )
 def late_result(facts: Facts, params: Params) -> Result:

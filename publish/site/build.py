@@ -29,15 +29,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.codelists import Kind
-from publish import resources
+from publish import checkpoint, resources
 from publish.site import downloads as dl
 from publish.site import jobs as jobmod
 from publish.site.lists import Version, list_has_pages, page_sigs, project_items
+from publish.site.pages.flags import flag_jobs, incremental_jobs
 from publish.site.reader import data_as_of
 from publish.site.sitemap import write_robots, write_sitemaps
 from publish.site.state import clear, get_meta, open_state, set_meta
 from publish.site.writer import Writer
-from store import changes
+from store import changes, paths, privacy
 from store.db import connect_ro
 from store.procs import exclusive
 
@@ -57,6 +58,7 @@ class BuildReport:
     new_versions: int = 0
     downloads: list = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    log: checkpoint.LogReport | None = None  # the tamper-evident log written under log/
 
     def summary(self) -> str:
         return (f"{self.mode} build of {self.out}: {self.files:,} files rendered, {self.written:,} written "
@@ -64,8 +66,9 @@ class BuildReport:
 
 
 def fingerprint(site_url: str) -> str:
-    """Hash of everything that shapes the output besides the data."""
+    """Hash of everything that shapes the output besides the data (the privacy policy too)."""
     h = hashlib.sha256(f"{FORMAT}\x00{site_url}".encode())
+    h.update(repr(privacy.policy()).encode())  # another privacy policy shows names otherwise: every page again
     for name, base, pattern in (("site", PACKAGE, "*.py"), ("templates", resources.templates_dir(), "*"),
                                 ("locale", resources.locale_dir(), "*.po")):
         for p in sorted(base.rglob(pattern)):
@@ -201,6 +204,29 @@ def remove_temp_files(out: Path) -> int:
     return n
 
 
+def _drop_unrendered_parties(state: sqlite3.Connection, out: Path, jobs: list[tuple], written: list[tuple],
+                             *, full: bool) -> int:
+    """Remove the party pages (head, numbered pages, feeds) a build was to render and did not — a
+    natural person's, which the privacy policy gives no page (``reader.person_parties``) — with their
+    rows in ``files``, so no page from an earlier build or policy keeps a name and the sitemap lists
+    none. A full build looks at every party path, an incremental one at its party jobs'. Returns how many."""
+    produced = {p for p, _s, _n in written}
+    if full:
+        prefixes: tuple[str, ...] = ("party/", "en/party/")
+    else:
+        dirs = [f"party/{paths.slug(j[1])}/" for j in jobs if j[0] == "party"]
+        prefixes = tuple(d for x in dirs for d in (x, f"en/{x}"))
+    if not prefixes:
+        return 0
+    stale = [p for (p,) in state.execute("SELECT path FROM files WHERE path LIKE 'party/%' OR path LIKE 'en/party/%'")
+             if p.startswith(prefixes) and p not in produced]
+    for rel in stale:
+        with contextlib.suppress(FileNotFoundError):
+            paths.safe_join(out, rel).unlink()
+    state.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in stale])
+    return len(stale)
+
+
 def _pending(state: sqlite3.Connection) -> list[tuple]:
     """The jobs a killed incremental build left to do (numbered pages that no longer exist dropped)."""
     pages = set(state.execute("SELECT list_key, page FROM pages").fetchall())
@@ -256,8 +282,12 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         affected = sorted({k for k, _i, _r in old ^ new_set})
         report.changed_projects = len(project_ids)
         list_jobs, sig_rows = _list_jobs(state, affected, compare=True)
+        # a flag change (changes 'flag') re-renders its project above; its lists, feeds and counts here
+        flag_changed = changes.after(conn, meta.get("changes"), mark, what=(changes.FLAG,))
         own = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
-               + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs + SINGLETONS)
+               + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs
+               + incremental_jobs(conn, project_ids, flag_changed.project_ids if flag_changed else [])
+               + SINGLETONS)
         # the unfinished jobs of a killed build first (its new pages were to be written before ours)
         seen = set(pending)
         jobs = pending + [j for j in dict.fromkeys(own) if j not in seen]  # own deduplicated, in order
@@ -280,7 +310,8 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         version_ids = [r[0] for r in conn.execute("SELECT version_id FROM notices ORDER BY rowid")]
         report.changed_projects, report.new_versions = len(project_ids), len(version_ids)
         jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
-                + [j for j in _head_jobs(keys) if j not in SINGLETONS] + list_jobs + SINGLETONS)
+                + [j for j in _head_jobs(keys) if j not in SINGLETONS] + list_jobs + flag_jobs(conn, None)
+                + SINGLETONS)
     state.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?)", sig_rows)
     state.execute("COMMIT")
     # After a killed build the recorded hashes may not match the files on disk: compare bytes.
@@ -290,14 +321,20 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
 
     t = time.perf_counter()
     data_mark = mark or ""  # the downloads are rewritten when anything changed (always, without a feed)
+    if data_mark:  # … or the log grew (a withdrawal or redaction leaf is not in the change feed)
+        data_mark += f"+log{checkpoint.log_size(conn)}"
     if downloads and (not incremental or not data_mark or meta.get("downloads_as_of") != data_mark
                       or not (out / "downloads" / "SHA256SUMS").exists()):
-        report.downloads = dl.write_downloads(conn, out)
+        report.downloads = dl.write_downloads(conn, out, site_url=site_url)
         downloads_mark = data_mark
     else:
         report.downloads = dl.read_manifest(out)
         downloads_mark = meta.get("downloads_as_of", "")
     report.timings["downloads"] = time.perf_counter() - t
+
+    t = time.perf_counter()  # log/: tiles and the signed checkpoint, of the bulk copy's log when there is one
+    report.log = checkpoint.write_site_log(conn, out, db, site_url, from_bulk=downloads)
+    report.timings["log"] = time.perf_counter() - t
 
     t = time.perf_counter()
     setup = jobmod.WorkerSetup(db, out, site_url, as_of, known, report.downloads)
@@ -308,6 +345,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
     state.execute("BEGIN")
     state.executemany("INSERT INTO files (path, sha256, size) VALUES (?,?,?) ON CONFLICT (path) DO UPDATE SET"
                       " sha256 = excluded.sha256, size = excluded.size", written)
+    _drop_unrendered_parties(state, out, jobs, written, full=not incremental)
     extra = Writer(out, known)
     write_robots(extra, site_url)
     write_sitemaps(state, extra, site_url)

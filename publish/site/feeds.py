@@ -1,4 +1,5 @@
-"""Atom and RSS 2.0 feeds (feedgen): everything, per area, per province, per party.
+"""Atom and RSS 2.0 feeds (feedgen): everything, per area, per province, per party; and the feeds of
+newly flagged projects (:func:`build_flag_feed`: all, per area, per province).
 
 An entry is one notice version, i.e. one change: a new notice, a correction, a result, a
 termination, or a new version of a notice already published. Its id is a tag: URI built
@@ -9,7 +10,8 @@ no build time and two builds of the same database are byte-identical. The summar
 a reader wants to know at a glance, in Chinese: area and notice type, winner(s), amount
 (exact, with 万元/亿元), method, region, publisher, and the publication time in Beijing time,
 labelled. Control characters (which lxml refuses, ckan/ckan#6371) and bidi overrides are
-removed from every text.
+removed from every text. Natural persons are shown as the privacy policy says (titles, publishers
+and the fields a summary reads are redacted with their project's map, :mod:`publish.site.reader`).
 
 Links are absolute (RSS requires it) under the build's site URL. A build for a local preview
 (the default ``http://localhost:8001/site/``) is served by ``gongkai serve``, which rewrites
@@ -21,7 +23,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +31,10 @@ from feedgen.feed import FeedGenerator
 
 from models.codelists import Kind, Role
 from models.fields import specs_of
+from models.indicators import REGISTRY
 from models.kinds import AREA_MODELS, HEADLINE_AMOUNTS, LOT_SUMMARY, LOTS_FIELD, lot_summary
 from models.normalize.amounts import fen_to_yuan
-from publish.site import i18n
+from publish.site import i18n, reader
 from publish.site.text import clean, money
 from store import paths
 from store.paths import tag_base
@@ -138,6 +141,8 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
     items = [rows[v] for v in dict.fromkeys(version_ids) if v in rows]
     if not items:
         return None
+    maps = reader.redactions(conn, list({i["project_id"] for i in items}))  # natural persons as the policy says
+    items = [reader.redact(i, maps.get(i["project_id"])) for i in items]
     # Newest first by the version's own time (an instant: offsets compared), the id breaking ties.
     items.sort(key=lambda i: (_dt(i["published_at"]).timestamp(), i["version_id"]), reverse=True)
     base = site_url if site_url.endswith("/") else site_url + "/"
@@ -166,3 +171,58 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
         fe.published(_dt(item["published_at"]))  # RSS pubDate
         fe.description(summary(item))
     return fg.atom_str(pretty=True), fg.rss_str(pretty=True)
+
+
+# -- red flags: newly flagged projects -----------------------------------------------------------------
+
+def flag_summary(row: dict[str, Any]) -> str:
+    """A flagged project's entry text: each flagged indicator's name and the sentence that says why."""
+    parts = [f"{_indicator_name(f['indicator'])}（{f['indicator']}）：{f['why_zh']}" for f in row["flags"]]
+    tail = [i18n.kind_label(row["kind"], "zh")]
+    if row["region_name"]:
+        tail.append(f"地区：{row['region_name']}")
+    tail.append(f"提示时间：{beijing(row['since'])}")
+    return clean("；".join(parts) + " · " + " · ".join(tail) + " · 风险提示是值得再看一眼的理由，不是结论。")
+
+
+def build_flag_feed(rows: list[dict[str, Any]], *, title: str, site_url: str, feed_rel: str, page_rel: str,
+                    as_of: str) -> tuple[bytes, bytes]:
+    """(Atom, RSS) of newly flagged projects (``reader.flagged_projects`` rows), newest flag first.
+
+    An entry is a project at the time its newest flag appeared (``flags.since``): its id carries that
+    time, so a project flagged again by another indicator reaches subscribers as a new entry. A feed
+    with no flagged project is still written (its time is the data's), so a cleared flag leaves no
+    stale feed behind."""
+    items = sorted(rows, key=lambda r: (_dt(r["since"]).timestamp(), r["project_id"]), reverse=True)
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    tag = tag_base(site_url)
+    fg = FeedGenerator()
+    fg.id(f"{tag}feed/{clean(feed_rel)}")
+    fg.title(clean(title) or "Gongkai")
+    fg.subtitle("风险提示：值得再看一眼的理由，不是结论 · red flags: a reason to look, not a finding")
+    fg.link(href=base + page_rel, rel="alternate")
+    fg.link(href=base + feed_rel, rel="self")
+    fg.language("zh-CN")
+    fg.generator("gongkai")  # no version: an upgrade must not change every feed's bytes
+    newest = _dt(items[0]["since"]) if items else (_dt(as_of) if as_of else datetime(2026, 1, 1, tzinfo=UTC))
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    fg.description(clean(title) or "Gongkai")
+    for row in items:
+        fe = fg.add_entry(order="append")
+        moment = _dt(row["since"])
+        entry_id = f"{tag}flag/{row['project_id']}/{moment.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+        names = "、".join(dict.fromkeys(_indicator_name(f["indicator"]) for f in row["flags"]))
+        fe.id(entry_id)
+        fe.guid(entry_id, permalink=False)
+        fe.title(clean(f"[风险提示：{names}] {row['title']}"))
+        fe.link(href=base + paths.project(row["project_id"]))
+        fe.updated(moment)
+        fe.published(moment)  # RSS pubDate
+        fe.description(flag_summary(row))
+    return fg.atom_str(pretty=True), fg.rss_str(pretty=True)
+
+
+def _indicator_name(code: str) -> str:
+    ind = REGISTRY.get(code)
+    return ind.name_zh if ind else code

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from publish.site import feeds
 from publish.site.lists import FEED_SIZE
-from publish.site.pages import entities, listings, overview, records
+from publish.site.pages import entities, flags, listings, overview, records
 from publish.site.pages.context import Ctx
 from publish.site.render import Renderer
 from publish.site.state import state_path
@@ -26,6 +26,7 @@ from store.procs import die_with_parent
 
 Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", code) | ("head", key)
 #             | ("page", key, n) | ("feed", key) | ("home",) | ("stats",) | ("static",) | ("regions",)
+#             | ("flags", "all" | "kind:<kind>" | "region:<province>")  (red flags: lists and feeds)
 
 
 def feed_items(ctx: Ctx, key: str) -> list[str]:
@@ -45,6 +46,8 @@ def feed_items(ctx: Ctx, key: str) -> list[str]:
 
 
 def render_feed(ctx: Ctx, key: str) -> None:
+    if listings.is_person_list(ctx, key):
+        return  # a natural person's projects are not a feed (reader.person_parties)
     ids = feed_items(ctx, key)
     paths_ = listings.feed_paths(key)
     assert paths_ is not None
@@ -70,6 +73,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "stats": overview.render_stats,
     "static": overview.render_static,
     "regions": entities.render_regions_index,
+    "flags": flags.render_flags,
 }
 
 

@@ -6,6 +6,14 @@ downloads copy the database (``downloads.py``), and the build's change marks are
 
 The store is the input and is never written: the connection is opened with ``mode=ro``.
 Rows become plain dicts (cheap to build in worker processes, never pickled across).
+
+**Natural persons** (issue 13 §5): every function here that returns text of a project applies the
+privacy policy (:mod:`store.privacy`) before returning it — the project's redaction map on every
+text (titles, bodies, fields, raw cells, flags' sentences, party names), except ids and hashes —
+so no page can show what the reader did not redact. A party taken for a natural person whose name
+the policy masks or omits (:func:`person_parties`) gets no page of its own; rows naming it carry
+``person`` so pages link to the policy instead. Maps are made in Chinese: an omitted name's
+Chinese placeholder becomes the English one when an English page is written (``pages/context.py``).
 """
 
 from __future__ import annotations
@@ -18,18 +26,15 @@ import orjson
 
 from models.codelists import Kind
 from models.kinds import HEADLINE_AMOUNTS, METHOD_FIELD, awarded_amount_column
-from store.schema import area_columns, project_table
+from models.privacy import PERSON_ROLES, PLACEHOLDER, Policy, is_natural_person, mask
+from store import privacy
+from store.schema import area_columns, project_table, table_columns
 
-NOTICE_COLS = (
-    "version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "publisher", "published_at",
-    "published_year", "region_code", "region_name", "province_code", "project_no", "project_name", "notice_no",
-    "corrects", "original_url", "body", "fields", "raw", "flags", "content_sha256", "first_seen_at", "superseded_at",
-)
+NOTICE_COLS = table_columns("notices")  # every column, from the schema (never a hand-kept copy)
+# What a list entry of a notice needs: a projection, not a copy of the table
 SUMMARY_COLS = ("version_id", "notice_id", "version", "project_id", "kind", "notice_type", "title", "published_at",
                 "region_name", "first_seen_at", "superseded_at")
-PROJECT_COLS = ("project_id", "kind", "title", "status", "amended", "region_code", "region_name", "province_code",
-                "project_no", "publisher", "first_published_at", "last_published_at", "first_year", "notice_count",
-                "correction_count", "compiled_sha256", "updated_at")
+PROJECT_COLS = table_columns("projects")
 
 
 def connect_ro(db: Path) -> sqlite3.Connection:
@@ -50,6 +55,88 @@ def _cols(cols: tuple[str, ...]) -> str:
 
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+# -- the privacy policy ----------------------------------------------------------------------------
+
+# Keys of a row never redacted: the ids that make links and the hashes (no name is in them; a
+# redacted id would break the link, not hide anything).
+_KEEP = frozenset({"version_id", "notice_id", "project_id", "party_id", "raw_sha256", "content_sha256",
+                   "compiled_sha256", "corrects"})
+_STRENGTH = {Policy.publish: 0, Policy.mask: 1, Policy.omit: 2}
+Redactions = dict[str, dict[str, str]]
+
+
+def redactions(conn: sqlite3.Connection, project_ids: list[str]) -> Redactions:
+    """project id → {name as published → name as shown} (:func:`store.privacy.redaction`, Chinese)."""
+    return privacy.redaction(conn, project_ids) if project_ids else {}
+
+
+def redact(row: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any]:
+    """``row`` (in place, and returned) with every text value redacted, nested JSON too; ids kept."""
+    if mapping:
+        for key, value in row.items():
+            if key not in _KEEP and isinstance(value, (str, list, dict)):
+                row[key] = privacy.redact_json(value, mapping)
+    return row
+
+
+def person_parties(conn: sqlite3.Connection, party_ids: list[str]) -> dict[str, Policy]:
+    """party id → the most protective policy over its roles and areas, for the parties taken for a
+    natural person (:func:`models.privacy.is_natural_person` on any name it is published under) that
+    the policy masks or omits. Such a party has no page: a page of its own would gather one person's
+    projects across the country under a URL derived from the full name.
+
+    Cheap for organisations (a list page asks about every winner): a party with a USCC is a person
+    only in a role held by people (``PERSON_ROLES``); one without is looked at by its distinct names
+    first, and only a party with a person's name has its roles and areas read."""
+    rules = privacy.policy()
+    found: dict[str, Policy] = {}
+    ids = sorted(set(party_ids))
+    people = sorted(PERSON_ROLES)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        suspects: list[str] = []
+        for pid, name, uscc in conn.execute(
+                f"SELECT party_id, name, uscc FROM parties WHERE party_id IN ({_marks(len(chunk))})", chunk):  # noqa: S608
+            if conn.execute(f"SELECT 1 FROM project_parties WHERE party_id = ? AND role IN ({_marks(len(people))})"  # noqa: S608
+                            " LIMIT 1", (pid, *people)).fetchone() or not uscc and (
+                    is_natural_person(name) or any(is_natural_person(n) for (n,) in conn.execute(
+                        "SELECT DISTINCT name FROM project_parties WHERE party_id = ?", (pid,)))):
+                suspects.append(pid)
+        if not suspects:
+            continue
+        for pid, name, role, uscc, party_name, kind in conn.execute(
+                "SELECT DISTINCT pp.party_id, pp.name, pp.role, pa.uscc, pa.name, pr.kind FROM project_parties pp"  # noqa: S608
+                " JOIN parties pa USING (party_id) JOIN projects pr USING (project_id)"
+                f" WHERE pp.party_id IN ({_marks(len(suspects))})", suspects):
+            if not any(is_natural_person(n, uscc, role) for n in (name, party_name)):
+                continue
+            try:
+                rule = rules.of(role, kind)
+            except ValueError:  # an area this version does not know: the role's (or the default) policy
+                rule = rules.of(role)
+            if _STRENGTH[rule] > _STRENGTH[found.get(pid, Policy.publish)]:
+                found[pid] = rule
+    return found
+
+
+def shown_name(name: str | None, rule: Policy | None) -> str | None:
+    """A party's name as a page shows it under ``rule`` (None: an organisation, or published)."""
+    if not name or rule is None or rule is Policy.publish:
+        return name
+    return mask(name) if rule is Policy.mask else PLACEHOLDER[0]
+
+
+def _people(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows naming parties (``party_id``, ``name``): a person's name as the policy shows it, ``person`` set."""
+    people = person_parties(conn, [r["party_id"] for r in rows if r.get("party_id")])
+    for r in rows:
+        rule = people.get(r.get("party_id") or "")
+        r["person"] = rule is not None
+        if rule is not None:
+            r["name"] = shown_name(r["name"], rule)
+    return rows
 
 
 def data_as_of(conn: sqlite3.Connection) -> str:
@@ -77,7 +164,18 @@ def notice(conn: sqlite3.Connection, version_id: str) -> dict[str, Any] | None:
         (f"{nid}-v", f"{nid}-w", nid)), ("version_id", "version", "first_seen_at", "superseded_at"))
     p = conn.execute("SELECT title, status FROM projects WHERE project_id = ?", (n["project_id"],)).fetchone()
     n["project_title"], n["project_status"] = p if p else (None, None)
-    return n
+    n["log_index"] = log_index(conn, version_id)
+    return redact(n, redactions(conn, [n["project_id"]]).get(n["project_id"]))
+
+
+def log_index(conn: sqlite3.Connection, version_id: str) -> int | None:
+    """The index of a version's leaf in the tamper-evident log (store.log), None when not logged."""
+    try:
+        row = conn.execute("SELECT min(idx) FROM log WHERE version_id = ? AND op IN ('publish', 'correct')",
+                           (version_id,)).fetchone()
+    except sqlite3.OperationalError:  # a database from before the log, opened read-only
+        return None
+    return row[0] if row else None
 
 
 def sources(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
@@ -117,7 +215,11 @@ def project(conn: sqlite3.Connection, project_id: str) -> dict[str, Any] | None:
     for v in versions:
         v["sources"] = srcs.get(v["version_id"], [])
     p["versions"] = versions
-    return p
+    mapping = redactions(conn, [project_id]).get(project_id)
+    if mapping:
+        p["typed"] = [(c, s, privacy.redact_text(v, mapping) if isinstance(v, str) else v) for c, s, v in p["typed"]]
+    _people(conn, p["parties"])
+    return redact(p, mapping)
 
 
 def notice_summaries(conn: sqlite3.Connection, version_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -127,6 +229,9 @@ def notice_summaries(conn: sqlite3.Connection, version_ids: list[str]) -> dict[s
         for r in _dicts(conn.execute(f"SELECT {_cols(SUMMARY_COLS)} FROM notices"  # noqa: S608
                                      f" WHERE version_id IN ({_marks(len(chunk))})", chunk), SUMMARY_COLS):
             out[r["version_id"]] = r
+    maps = redactions(conn, list({r["project_id"] for r in out.values()}))
+    for r in out.values():
+        redact(r, maps.get(r["project_id"]))
     return out
 
 
@@ -146,6 +251,9 @@ def project_summaries(conn: sqlite3.Connection, project_ids: list[str], party_id
                     f" AND project_id IN ({_marks(len(chunk))}) ORDER BY role, lot, rank", [party_id, *chunk]):
                 if pid in out:
                     out[pid]["roles"].append((role, amount))
+    maps = redactions(conn, list(out))
+    for r in out.values():
+        redact(r, maps.get(r["project_id"]))
     return out
 
 
@@ -169,6 +277,12 @@ def party(conn: sqlite3.Connection, party_id: str) -> dict[str, Any] | None:
         " WHERE me.party_id = ? AND o.role != 'publisher' GROUP BY o.party_id, o.role"
         " ORDER BY n DESC, o.party_id, o.role LIMIT 15", (party_id,)),
         ("party_id", "name", "role", "projects", "amount_fen"))
+    _people(conn, p["counterparts"])
+    rule = person_parties(conn, [party_id]).get(party_id)
+    p["person"] = rule is not None  # the site renders no page of it; whoever reads it gets the names as shown
+    if rule is not None:
+        p["name"] = shown_name(p["name"], rule)
+        p["names"] = list(dict.fromkeys(shown_name(n, rule) for n in p["names"]))
     return p
 
 
@@ -258,6 +372,9 @@ def project_facts(conn: sqlite3.Connection, project_ids: list[str]) -> dict[str,
                 " ORDER BY project_id, min(lot), min(rank), min(name)", [*WINNER_ROLES, *chunk]):
             if pid in out:
                 out[pid]["winners"].append((party_id, name))
+    people = person_parties(conn, [party for f in out.values() for party, _name in f["winners"]])
+    for f in out.values():  # (party id, name as shown, whether a person: no page to link to)
+        f["winners"] = [(party, shown_name(name, people.get(party)), party in people) for party, name in f["winners"]]
     return out
 
 
@@ -286,6 +403,7 @@ def spending(conn: sqlite3.Connection, party_id: str) -> dict[str, Any] | None:
         f" (SELECT project_id FROM project_parties WHERE party_id = ? AND role IN ({roles}))"
         " GROUP BY w.party_id ORDER BY sum(w.amount_fen) IS NULL, sum(w.amount_fen) DESC, 3 DESC, w.party_id LIMIT 10",
         [*WINNER_ROLES, party_id, *SPENDER_ROLES]), ("party_id", "name", "projects", "amount_fen"))
+    _people(conn, suppliers)
     return {
         "projects": len(facts),
         "total_fen": sum(r[2] for r in by_year.values()),
@@ -295,3 +413,98 @@ def spending(conn: sqlite3.Connection, party_id: str) -> dict[str, Any] | None:
                       for m, r in sorted(by_method.items(), key=lambda x: (-x[1][2], -x[1][0], x[0]))],
         "suppliers": suppliers,
     }
+
+
+# -- red flags (store.flags) ------------------------------------------------------------------------
+
+FLAG_COLS = ("indicator", "status", "why_zh", "why_en", "since")
+
+
+def has_flags(conn: sqlite3.Connection) -> bool:
+    """Whether the store has the ``flags`` table (a database no writer has opened since issue 10 has not:
+    its pages show no flags until then)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flags'").fetchone() is not None
+
+
+def flagged_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """Projects with a flagged indicator, per area."""
+    if not has_flags(conn):
+        return {}
+    return dict(conn.execute("SELECT p.kind, count(DISTINCT p.project_id) FROM flags f JOIN projects p"
+                             " USING (project_id) WHERE f.status = 'flagged' GROUP BY 1").fetchall())
+
+
+def project_flags(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
+    """A project's indicator results (``used_values`` stays in the database: pages show the sentences)."""
+    if not has_flags(conn):
+        return []
+    rows = _dicts(conn.execute(f"SELECT {_cols(FLAG_COLS)} FROM flags WHERE project_id = ?"  # noqa: S608
+                               " ORDER BY indicator", (project_id,)), FLAG_COLS)
+    mapping = redactions(conn, [project_id]).get(project_id)
+    return [redact(r, mapping) for r in rows]
+
+
+def flagged_projects(conn: sqlite3.Connection, *, kind: str | None = None, province_code: str | None = None,
+                     project_ids: list[str] | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Projects with at least one flagged indicator, newest flag first (the latest ``since`` of their
+    flagged rows, the id breaking ties), each with its flagged rows (``flags``: indicator, why_zh,
+    why_en, since). Narrowed to an area, a province or given projects."""
+    if not has_flags(conn):
+        return []
+    where, args = ["f.status = 'flagged'"], []
+    if kind:
+        where.append("p.kind = ?")
+        args.append(kind)
+    if province_code:
+        where.append("p.province_code = ?")
+        args.append(province_code)
+    if project_ids is not None:
+        if not project_ids:
+            return []
+        where.append(f"p.project_id IN ({_marks(len(project_ids))})")
+        args += project_ids
+    sql = ("SELECT p.project_id, p.kind, p.title, p.region_code, p.region_name, p.province_code, max(f.since)"  # noqa: S608
+           f" FROM flags f JOIN projects p USING (project_id) WHERE {' AND '.join(where)}"
+           " GROUP BY p.project_id ORDER BY max(f.since) DESC, p.project_id DESC")
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
+    cols = ("project_id", "kind", "title", "region_code", "region_name", "province_code", "since")
+    out = _dicts(conn.execute(sql, args), cols)
+    by_id = {r["project_id"]: r for r in out}
+    for r in out:
+        r["flags"] = []
+    ids = list(by_id)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for pid, code, why_zh, why_en, since in conn.execute(
+                "SELECT project_id, indicator, why_zh, why_en, since FROM flags WHERE status = 'flagged'"  # noqa: S608
+                f" AND project_id IN ({_marks(len(chunk))}) ORDER BY project_id, since DESC, indicator", chunk):
+            by_id[pid]["flags"].append({"indicator": code, "why_zh": why_zh, "why_en": why_en, "since": since})
+    maps = redactions(conn, ids)
+    return [redact(r, maps.get(r["project_id"])) for r in out]
+
+
+def party_flag_counts(conn: sqlite3.Connection, party_id: str) -> dict[str, int]:
+    """How many of a party's projects have a flagged indicator: as a buyer (tenderer, transferor), as a
+    winner (transferee, land user), in any role."""
+    if not has_flags(conn):
+        return {"buyer": 0, "winner": 0, "any": 0}
+
+    def n(roles: tuple[str, ...] | None) -> int:
+        role_sql = f" AND pp.role IN ({_marks(len(roles))})" if roles else ""
+        return conn.execute(
+            "SELECT count(DISTINCT pp.project_id) FROM project_parties pp WHERE pp.party_id = ?"  # noqa: S608
+            f"{role_sql} AND EXISTS (SELECT 1 FROM flags f WHERE f.project_id = pp.project_id"
+            " AND f.status = 'flagged')", (party_id, *(roles or ()))).fetchone()[0]
+
+    return {"buyer": n(SPENDER_ROLES), "winner": n(WINNER_ROLES), "any": n(None)}
+
+
+def flag_region_counts(conn: sqlite3.Connection) -> list[tuple[str, str | None, str | None, int]]:
+    """(kind, region_code, province_code, projects with a flagged indicator): every region page's counts
+    from one scan (a page adds up the rows whose region lies within it)."""
+    if not has_flags(conn):
+        return []
+    return conn.execute(
+        "SELECT p.kind, p.region_code, p.province_code, count(DISTINCT p.project_id) FROM flags f"
+        " JOIN projects p USING (project_id) WHERE f.status = 'flagged' GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()

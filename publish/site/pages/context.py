@@ -7,9 +7,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.privacy import PLACEHOLDER
 from publish.site import i18n
 from publish.site.render import Renderer
 from publish.site.writer import Writer
+from store import paths
+
+# Where a natural person's name links (they have no page of their own: publish.site.reader.person_parties):
+# the about page's statement of the privacy policy.
+PRIVACY_HREF = paths.static_page("about") + "#privacy"
+# An omitted name's placeholder: the reader's maps are Chinese, an English page says it in English.
+_PLACEHOLDER_EN = (PLACEHOLDER[0].encode(), PLACEHOLDER[1].encode())
+
+
+def party_href(party_id: str, person: bool) -> str:
+    """The link of a party's name: its page, or for a natural person the privacy policy."""
+    return PRIVACY_HREF if person else paths.party(party_id)
 
 
 @dataclass
@@ -33,4 +46,6 @@ class Ctx:
         """Render ``rel`` in every language; ``make(lang)`` returns the template context."""
         for lang in i18n.LANGS:
             data = self.renderer.render(template, rel, lang, feeds=feeds, **make(lang))
+            if lang == "en":
+                data = data.replace(*_PLACEHOLDER_EN)
             self.writer.write(rel if lang == "zh" else f"en/{rel}", data)

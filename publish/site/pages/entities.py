@@ -9,7 +9,8 @@ from models.normalize.regions import children, provinces, region_by_code
 from publish.site import i18n, reader, text
 from publish.site.charts import bar_chart
 from publish.site.lists import PAGE_SIZE
-from publish.site.pages.context import Ctx
+from publish.site.pages import flags as flagpages
+from publish.site.pages.context import Ctx, party_href
 from publish.site.pages.listings import (
     amount,
     count,
@@ -22,10 +23,11 @@ from publish.site.pages.listings import (
     region_name,
     search_links,
 )
-from store import paths
 
 
 def render_party(ctx: Ctx, party_id: str) -> None:
+    if party_id in reader.person_parties(ctx.conn, [party_id]):
+        return  # a natural person has no page: the policy shows them on their projects' pages only
     party = reader.party(ctx.conn, party_id)
     if party is None:
         return
@@ -35,12 +37,13 @@ def render_party(ctx: Ctx, party_id: str) -> None:
     feed = feed_paths(f"pfeed:{party_id}")
     assert feed is not None
     for c in party["counterparts"]:
-        c["href"] = paths.party(c["party_id"])
+        c["href"] = party_href(c["party_id"], c["person"])
     ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
     spend = reader.spending(ctx.conn, party_id)
+    flagged = flagpages.party_panel(ctx, party_id)
     if spend is not None:
         for sup in spend["suppliers"]:
-            sup["href"] = paths.party(sup["party_id"])
+            sup["href"] = party_href(sup["party_id"], sup["person"])
 
     def make(lang: str) -> dict[str, Any]:
         gettext = i18n.gettext_for(lang)
@@ -53,7 +56,8 @@ def render_party(ctx: Ctx, party_id: str) -> None:
                                         [text.money_short(r["amount_fen"], lang, fen=True) for r in years],
                                         [text.money(r["amount_fen"], lang, fen=True) for r in years]))
         return {"party": party, "entries": rows, "total": total, "pager": head_pager(key, total, lang, ranges),
-                "feed": feed, "spend": spend, "spend_charts": charts, "amount": amount}
+                "feed": feed, "spend": spend, "spend_charts": charts, "amount": amount,
+                "flagged": {"counts": flagged["counts"], "entries": flagpages.entries(flagged["rows"], lang)}}
 
     ctx.page("party.html", head_path(key), make, feeds=[(party["name"], *feed)])
 
@@ -97,11 +101,14 @@ def render_region(ctx: Ctx, code: str) -> None:
     feed = feed_paths(key)
     ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
     info = {"code": code, "name": region.full_name if region else code}
+    flag_counts = [(kind, n, flagpages.flags_path(kind)) for kind, n in flagpages.region_counts(ctx, code)]
+    flag_feed = flagpages.flag_feed_paths(key) if flag_counts and region is not None and region.level == "province" \
+        else None
 
     def make(lang: str) -> dict[str, Any]:
         return {"region": info, "types": types, "totals": totals, "children": child_counts, "crumbs": crumbs,
                 "entries": rows, "total": total, "pager": head_pager(key, total, lang, ranges), "feed": feed,
-                "search": search_links(key, lang)}
+                "search": search_links(key, lang), "flag_counts": flag_counts, "flag_feed": flag_feed}
 
     ctx.page("region.html", head_path(key), make, feeds=[(info["name"], *feed)] if feed else None)
 

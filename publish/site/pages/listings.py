@@ -17,7 +17,7 @@ from models.codelists import (
 from models.normalize.regions import region_by_code
 from publish.site import i18n, reader, text
 from publish.site.lists import PAGE_SIZE, list_has_feed, page_count
-from publish.site.pages.context import Ctx
+from publish.site.pages.context import Ctx, party_href
 from store import paths
 
 HEAD_PAGES = 10  # page links on a head page: the newest ten and the first
@@ -50,6 +50,11 @@ def page_path(key: str, page: int) -> str:
     return f"{list_dir(key)}page-{page}.html"
 
 
+def flags_path(kind: str) -> str:
+    """An area's 风险提示 list (pages/flags.py renders it)."""
+    return f"{paths.slug(kind)}/flags.html"
+
+
 def feed_paths(key: str) -> tuple[str, str] | None:
     if not list_has_feed(key):
         return None
@@ -72,8 +77,10 @@ def list_title(ctx: Ctx, key: str, lang: str) -> str:
     if parts[0] == "region":
         return region_name(parts[1])
     if parts[0] in ("party", "pfeed"):
-        row = ctx.conn.execute("SELECT name FROM parties WHERE party_id = ?", (key.split(":", 1)[1],)).fetchone()
-        return row[0] if row else key
+        party_id = key.split(":", 1)[1]
+        row = ctx.conn.execute("SELECT name FROM parties WHERE party_id = ?", (party_id,)).fetchone()
+        rule = reader.person_parties(ctx.conn, [party_id]).get(party_id)
+        return reader.shown_name(row[0], rule) or key if row else key
     return i18n.gettext_for(lang)(i18n.N_("全部公告"))
 
 
@@ -96,7 +103,7 @@ def with_facts(ctx: Ctx, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         f = facts.get(r["project_id"], {})
         out.append({**r, "status": f.get("status"), "method": f.get("method"),
                     "region_name": r.get("region_name") or f.get("region_name"),
-                    "winners": [(paths.party(pid), name) for pid, name in f.get("winners", [])],
+                    "winners": [(party_href(pid, person), name) for pid, name, person in f.get("winners", [])],
                     "amount": amount(f.get("amount_fen"))})
     return out
 
@@ -145,7 +152,17 @@ def head_pager(key: str, total: int, lang: str, ranges: dict[int, tuple[str, str
     return [(label % {"n": n}, page_path(key, n), False) for n in numbers]
 
 
+def is_person_list(ctx: Ctx, key: str) -> bool:
+    """Whether ``key`` is the list (or feed) of a party taken for a natural person: no pages, no feed."""
+    if not key.startswith(("party:", "pfeed:")):
+        return False
+    party_id = key.split(":", 1)[1]
+    return party_id in reader.person_parties(ctx.conn, [party_id])
+
+
 def render_numbered(ctx: Ctx, key: str, page: int, template: str = "listing.html") -> None:
+    if is_person_list(ctx, key):
+        return
     total = count(ctx, key)
     pages = page_count(total)
     ids = [r[0] for r in ctx.state.execute(
@@ -261,6 +278,7 @@ def render_kind_head(ctx: Ctx, key: str) -> None:
     feed = feed_paths(key)
     ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
     stages, methods = render_filters(ctx, parts[1]) if len(parts) == 2 else ([], [])
+    flagged = reader.flagged_counts(ctx.conn).get(parts[1], 0) if len(parts) == 2 else None
 
     def make(lang: str) -> dict[str, Any]:
         gettext = i18n.gettext_for(lang)
@@ -277,6 +295,7 @@ def render_kind_head(ctx: Ctx, key: str) -> None:
         return {"heading": list_title(ctx, key, lang), "page": 0, "page_size": PAGE_SIZE, "entries": rows,
                 "search": search_links(key, lang), "span": None,
                 "pager": head_pager(key, total, lang, ranges), "entry_type": "notice", "crumbs": crumbs, "total": total,
-                "as_of": ctx.as_of if len(parts) == 2 else "", "feed": feed, "facet_groups": groups}
+                "as_of": ctx.as_of if len(parts) == 2 else "", "feed": feed, "facet_groups": groups,
+                "flags": (flags_path(parts[1]), flagged) if flagged is not None else None}
 
     ctx.page("listing.html", head_path(key), make, feeds=[(list_title(ctx, key, "zh"), *feed)] if feed else None)

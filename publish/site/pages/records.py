@@ -8,7 +8,8 @@ from models.codelists import Kind
 from models.fields import FieldSpec, ValueKind, specs_of
 from models.kinds import AREA_MODELS
 from publish.site import i18n, reader, text
-from publish.site.pages.context import Ctx
+from publish.site.pages import flags as flagpages
+from publish.site.pages.context import Ctx, party_href
 from store import paths
 
 # Paragraphs of a notice's page text shown on its page (the whole text is in the downloads and Datasette).
@@ -199,6 +200,7 @@ def render_project(ctx: Ctx, project_id: str) -> None:
     data = reader.project(ctx.conn, project_id)
     assert data is not None
     rel = paths.project(project_id)
+    flag_rows = reader.project_flags(ctx.conn, project_id)
 
     def make(lang: str) -> dict[str, Any]:
         gettext = i18n.gettext_for(lang)
@@ -230,11 +232,12 @@ def render_project(ctx: Ctx, project_id: str) -> None:
                              "changes": _changes(prev, v, lang, same), "changes_caption": caption,
                              "change_word": gettext(word)})
             previous = v
-        parties = [{**x, "href": paths.party(x["party_id"]),
+        parties = [{**x, "href": party_href(x["party_id"], x["person"]),
                     "rank_text": rank_text(x["rank"], lang)} for x in data["parties"]]
         region_href = paths.region(data["region_code"]) if data["region_code"] else None
         return {"p": {**data, "facts": facts, "versions": versions, "parties": parties, "region_href": region_href,
-                      "lots": lots}}
+                      "lots": lots, "flags": flagpages.panel(flag_rows, lang),
+                      "flags_href": flagpages.flags_path(data["kind"])}}
 
     ctx.page("project.html", rel, make)
 
