@@ -5,11 +5,7 @@ scrolls sideways at 320 px, and the rule of a flag opens in its <details>. Run w
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sqlite3
-import threading
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -18,24 +14,11 @@ from models.indicators import REGISTRY
 from publish.site.build import build
 from store import paths
 from store.db import Store
+from tests.browser import ARGS, CHROMIUM, RESULTS, need_chromium, serve_dir
 from tests.test_site import SITE_URL, batch_one, batch_two
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-RESULTS = Path(__file__).resolve().parent.parent / "test-results" / "site"
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python missing")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+sync_api, axe_module = need_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +42,11 @@ def site(tmp_path_factory):
     party = conn.execute("SELECT party_id FROM project_parties WHERE project_id = ? ORDER BY party_id LIMIT 1",
                          (pid,)).fetchone()[0]
     conn.close()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    pages = {"project": paths.project(pid), "flags": f"{kind}/flags.html", "about": "about/index.html",
-             "party": f"party/{paths.slug(party)}/index.html", "region": f"region/{paths.slug(region)}/index.html",
-             "home": "index.html"}
-    yield out, f"http://127.0.0.1:{server.server_address[1]}/", pages, code
-    server.shutdown()
+    with serve_dir(out) as root:
+        pages = {"project": paths.project(pid), "flags": f"{kind}/flags.html", "about": "about/index.html",
+                 "party": f"party/{paths.slug(party)}/index.html", "region": f"region/{paths.slug(region)}/index.html",
+                 "home": "index.html"}
+        yield out, root, pages, code
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,7 @@ no amount, code or date token breaks across lines, no chart label is clipped or 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import sqlite3
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,23 +13,12 @@ import pytest
 from publish.site.build import build
 from store import paths
 from store.db import Store
+from tests.browser import ARGS, CHROMIUM, need_chromium, serve_dir
 from tests.test_site import SITE_URL, batch_one, batch_two
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parent.parent / "test-results" / "screenshots"
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+sync_api, _axe = need_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +41,10 @@ def site(tmp_path_factory):
     project = conn.execute("SELECT project_id FROM projects WHERE kind = 'procurement' ORDER BY correction_count DESC,"
                            " notice_count DESC").fetchone()[0]
     conn.close()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    pages = {"home": "index.html", "area": "procurement/index.html", "project": paths.project(project),
-             "party": paths.party(winner), "buyer": paths.party(buyer), "stats": "stats/index.html"}
-    yield f"http://127.0.0.1:{server.server_address[1]}/", pages
-    server.shutdown()
+    with serve_dir(out) as root:
+        pages = {"home": "index.html", "area": "procurement/index.html", "project": paths.project(project),
+                 "party": paths.party(winner), "buyer": paths.party(buyer), "stats": "stats/index.html"}
+        yield root, pages
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ no horizontal scrolling. Run with `make test-browser`."""
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -15,24 +12,11 @@ import pytest
 
 from publish.site.build import build
 from store.db import Store
+from tests.browser import ARGS, CHROMIUM, RESULTS, need_chromium, serve_dir
 from tests.test_site import SITE_URL, batch_one, batch_two, page_types
 
 pytestmark = pytest.mark.browser
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-RESULTS = Path(__file__).resolve().parent.parent / "test-results" / "site"
-
-if not CHROMIUM.exists():
-    pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python missing")
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
+sync_api, axe_module = need_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +32,8 @@ def site(tmp_path_factory):
     store.close()
     out = base / "site"
     build(base / "gongkai.db", out, site_url=SITE_URL, workers=1)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield out, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve_dir(out) as root:
+        yield out, root
 
 
 @pytest.fixture(scope="module")

@@ -81,7 +81,8 @@ def count(db: Path, sql: str) -> int:
 
 
 # Columns that say when something happened (they differ between any two runs), not what was stored.
-_WHEN = {"first_seen_at", "fetched_at", "stored_at", "updated_at", "created_at", "submitted_at"}
+_WHEN = {"first_seen_at", "fetched_at", "stored_at", "updated_at", "created_at", "submitted_at",
+         "since"}  # flags.since: when a batch first computed that result
 
 
 def canonical(db: Path) -> dict[str, list[tuple]]:
@@ -102,6 +103,10 @@ def canonical(db: Path) -> dict[str, list[tuple]]:
             # one stays behind unreferenced, so the unreferenced ones depend on where batches end)
             where = " WHERE party_id IN (SELECT party_id FROM project_parties)" if table == "parties" else ""
             rows = conn.execute(f"SELECT {', '.join(keep)} FROM {table}{where}").fetchall()
+            if table == "log":  # a leaf per version, in write order, with its write time and the source that
+                # arrived first (of the same facts read from two platforms), by design: compare the facts
+                facts = ("op", "version_id", "notice_id", "project_id", "version", "kind", "content_sha256")
+                rows = [(op, vid, tuple(orjson.loads(leaf).get(k) for k in facts)) for _idx, op, vid, leaf in rows]
             out[table] = sorted(rows, key=repr)
         return out
     finally:

@@ -103,7 +103,7 @@ def test_the_installed_wheel_runs_the_pipeline_outside_the_checkout(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
 
-    where = _run([str(python), "-c", "import gongkai, gongkai_datasette, gongkai_templates; from gongkai import "
+    where = _run([str(python), "-c", "import gongkai, gongkai_datasette, gongkai_templates; from publish import "
                   "resources; print(gongkai.__file__); print(resources.templates_dir()); "
                   "print(resources.datasette_dir()); print(resources.locale_dir())"], cwd=work, env=env)
     for line in where.stdout.splitlines():

@@ -7,11 +7,8 @@ The walk builds the demo data's site once (module fixture, ~1 min); the browser 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
 import sqlite3
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -237,43 +234,30 @@ def test_the_demo_timeline_in_words(demo_site):
 # -- in the browser ---------------------------------------------------------------------------------------
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.mark.browser
 def test_timeline_wording_in_chromium(demo_site):
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    from tests.browser import ARGS, CHROMIUM, need_chromium, serve_dir
+
+    sync_api, _axe = need_chromium()
     db, out = demo_site
     project_id = corrected_and_contracted(db)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    root = f"http://127.0.0.1:{server.server_address[1]}/"
     RESULTS.mkdir(parents=True, exist_ok=True)
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(chromium), headless=True,
-                                        args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-            for lang, prefix in (("zh", ""), ("en", "en/")):
-                for width in (1280, 390):
-                    page = browser.new_page(viewport={"width": width, "height": 900})
-                    page.goto(f"{root}{prefix}project/{project_id}.html")
-                    timeline = page.locator("ol.timeline").inner_text()
-                    if lang == "zh":
-                        assert re.search(r"更正：\S+ 由 .+ 改为 .+", timeline), timeline
-                        assert "合同公告未重复中标（成交）人及金额，原结果不变。" in timeline
-                        assert "（北京时间）" in page.locator("table.facts").inner_text()
-                    else:
-                        assert re.search(r"Corrected: .+ changed from .+ to .+", timeline), timeline
-                        assert "does not repeat the winners and amounts: the award stands." in timeline
-                    assert "[]" not in timeline
-                    assert "发布时间" not in timeline
-                    page.screenshot(path=str(RESULTS / f"{width}-{lang}-project-corrected-contract.png"), full_page=True)
-                    page.close()
-            browser.close()
-    finally:
-        server.shutdown()
+    with serve_dir(out) as root, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        for lang, prefix in (("zh", ""), ("en", "en/")):
+            for width in (1280, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(f"{root}{prefix}project/{project_id}.html")
+                timeline = page.locator("ol.timeline").inner_text()
+                if lang == "zh":
+                    assert re.search(r"更正：\S+ 由 .+ 改为 .+", timeline), timeline
+                    assert "合同公告未重复中标（成交）人及金额，原结果不变。" in timeline
+                    assert "（北京时间）" in page.locator("table.facts").inner_text()
+                else:
+                    assert re.search(r"Corrected: .+ changed from .+ to .+", timeline), timeline
+                    assert "does not repeat the winners and amounts: the award stands." in timeline
+                assert "[]" not in timeline
+                assert "发布时间" not in timeline
+                page.screenshot(path=str(RESULTS / f"{width}-{lang}-project-corrected-contract.png"), full_page=True)
+                page.close()
+        browser.close()
