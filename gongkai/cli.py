@@ -90,6 +90,23 @@ def open_store(db: Path, *, must_exist: bool = True) -> Store:
 def cli(ctx: click.Context, db: Path | None) -> None:
     """Gongkai (公开): collect, normalize and publish public-resource allocation disclosures."""
     ctx.obj = settings(db)
+    _check_deployment_files()
+
+
+def _check_deployment_files() -> None:
+    """A deployment's own red-flag thresholds or privacy policy is read before any command runs:
+    a bad file is refused with its reason here, never half-way through a submission or a build."""
+    from models.indicators import load_thresholds
+    from models.privacy import load_policy
+    from store.config import privacy_path, thresholds_path
+
+    for path, load in ((thresholds_path(), load_thresholds), (privacy_path(), load_policy)):
+        if path:
+            try:
+                load(Path(path))
+            except ValueError as exc:
+                click.echo(f"error: {exc}", err=True)
+                sys.exit(1)
 
 
 @cli.command()

@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from models.codelists import Kind
+from models.codelists import Kind, Role
 
 
 class Policy(StrEnum):
@@ -108,6 +108,14 @@ def load_policy(path: Path | None = None) -> PrivacyPolicy:
     file = path or DEFAULT_FILE
     try:
         table = tomllib.loads(file.read_text(encoding="utf-8"))
+        unknown = sorted(set(table) - {"default", "roles", "areas"})
+        if unknown:
+            raise ValueError(f"unknown key(s) {', '.join(unknown)}: use default, [roles] and [areas.<role>]")
+        roles_known = {r.value for r in Role} | PERSON_ROLES | {"project_manager"}
+        named = set(table.get("roles", {})) | set(table.get("areas", {}))
+        if named - roles_known:
+            raise ValueError(f"unknown role(s) {', '.join(sorted(named - roles_known))}: "
+                             f"one of {', '.join(sorted(roles_known))}")
         default = Policy(table.get("default", "mask"))
         roles = {role: Policy(v) for role, v in table.get("roles", {}).items()}
         areas = {(role, Kind(area).value): Policy(v) for role, by_area in table.get("areas", {}).items()

@@ -98,6 +98,19 @@ def test_a_misspelt_search_engine_is_refused_with_its_reason(tmp_path, monkeypat
         assert "Traceback" not in out.stderr
 
 
+@pytest.mark.parametrize(("variable", "reason"), [("GONGKAI_THRESHOLDS", "unknown indicator code(s) NOPE"),
+                                                  ("GONGKAI_PRIVACY", "unknown key(s) NOPE")])
+def test_a_bad_deployment_file_is_refused_before_any_command_runs(tmp_path, monkeypatch, variable, reason):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[NOPE]\nx = 1\n", encoding="utf-8")
+    monkeypatch.setenv(variable, str(bad))
+    out = gk("--db", str(tmp_path / "g.db"), "init")
+    assert out.returncode == 1
+    assert reason in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not (tmp_path / "g.db").exists()
+
+
 def test_map_option(tmp_path):
     db = str(tmp_path / "g.db")
     gk("--db", db, "init")
