@@ -214,6 +214,68 @@ def test_region_page_counts_are_sql_counts(demo):
     assert checked >= 10, "provinces, prefectures and counties with flagged projects have region pages"
 
 
+def _summary(out: Path, version_id: str, lang: str) -> lxml.html.HtmlElement | None:
+    found = page(out, paths.notice(version_id), lang).xpath("//p[contains(@class, 'flag-summary')]")
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def _statuses(conn: sqlite3.Connection, pid: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for code, status in conn.execute("SELECT indicator, status FROM flags WHERE project_id = ?", (pid,)):
+        out.setdefault(status, []).append(code)
+    return out
+
+
+def _versions(conn: sqlite3.Connection, pid: str) -> list[str]:
+    return [v for (v,) in conn.execute("SELECT version_id FROM notices WHERE project_id = ? ORDER BY 1", (pid,))]
+
+
+def test_notice_pages_name_their_projects_flags(demo):
+    """Every version's page (superseded ones too) says in words which indicators of its project are
+    flagged, links the project's panel, and shows no indicator code."""
+    conn, out = demo
+    many = conn.execute("SELECT project_id FROM flags WHERE status = 'flagged' GROUP BY 1 HAVING count(*) >= 2"
+                        " ORDER BY 1 LIMIT 1").fetchone()
+    older = conn.execute("SELECT n.project_id FROM notices n JOIN flags f USING (project_id) WHERE f.status = 'flagged'"
+                         " AND n.superseded_at IS NOT NULL ORDER BY 1 LIMIT 1").fetchone()
+    assert many, "the demo has projects with two flagged indicators"
+    assert older, "the demo has flagged projects with a superseded version"
+    for pid in {many[0], older[0]}:
+        flagged = _statuses(conn, pid)["flagged"]
+        for vid in _versions(conn, pid):
+            for lang in ("zh", "en"):
+                p = _summary(out, vid, lang)
+                assert p is not None, (vid, lang)
+                text = words(p)
+                for code in flagged:
+                    assert (REGISTRY[code].name_en if lang == "en" else REGISTRY[code].name_zh) in text
+                    assert code not in text  # words, not codes
+                assert f"({len(flagged)})" in text if lang == "en" else f"本项目有 {len(flagged)} 项指标提示" in text
+                links = [a.get("href") for a in p.xpath(".//a")]
+                assert links
+                assert all(h.endswith(f"{paths.project(pid)}#flags") for h in links)
+                assert "flag-flagged" in p.get("class")
+
+
+def test_notice_pages_of_unflagged_projects_say_the_checks_ran(demo):
+    conn, out = demo
+    pid = conn.execute("SELECT project_id FROM flags GROUP BY 1 HAVING sum(status = 'flagged') = 0"
+                       " AND sum(status = 'clear') > 0 AND sum(status = 'insufficient_data') > 0 ORDER BY 1 LIMIT 1"
+                       ).fetchone()[0]
+    got = _statuses(conn, pid)
+    clear, missing = len(got["clear"]), len(got["insufficient_data"])
+    vid = _versions(conn, pid)[0]
+    zh, en = words(_summary(out, vid, "zh")), words(_summary(out, vid, "en"))
+    assert f"无（{clear} 项指标检查未提示，{missing} 项因数据不足无法判断）" in zh
+    assert f"checked and clear: {clear}; not checkable for lack of data: {missing}" in en
+    assert "flag-flagged" not in _summary(out, vid, "zh").get("class")
+    bare = conn.execute("SELECT n.version_id FROM notices n WHERE NOT EXISTS (SELECT 1 FROM flags f"
+                        " WHERE f.project_id = n.project_id) LIMIT 1").fetchone()
+    if bare:  # a project with no result at all: nothing is said
+        assert _summary(out, bare[0], "zh") is None
+
+
 def test_incremental_build_after_a_flag_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     gen = make_fixture_db(tmp_path, monkeypatch)
     db = next(gen)(1)
@@ -224,6 +286,10 @@ def test_incremental_build_after_a_flag_change(tmp_path: Path, monkeypatch: pyte
                                    " USING (project_id) WHERE f.status != 'flagged' ORDER BY 1, 2 LIMIT 1").fetchone()
     party = conn.execute("SELECT party_id FROM project_parties WHERE project_id = ? LIMIT 1", (pid,)).fetchone()[0]
     before = (out / paths.project(pid)).read_bytes()
+    versions = _versions(conn, pid)
+    name = REGISTRY[code]
+    for vid in versions:
+        assert name.name_zh not in words(page(out, paths.notice(vid)))
     why = "测试：改动后的提示语句"
     with conn:  # the trigger logs the change (changes.what = 'flag')
         conn.execute("UPDATE flags SET status = 'flagged', why_zh = ?, why_en = 'a test sentence',"
@@ -241,7 +307,42 @@ def test_incremental_build_after_a_flag_change(tmp_path: Path, monkeypatch: pyte
     assert project_of(feed.entries[0].link) == pid  # the newest flag first
     party_text = words(page(out, f"party/{paths.slug(party)}/index.html").get_element_by_id("flags"))
     assert why in party_text
+    for vid in versions:  # the notice pages of the project (no notice changed) name the new flag
+        for lang, shown in (("zh", name.name_zh), ("en", name.name_en)):
+            summary = _summary(out, vid, lang)
+            assert summary is not None, (vid, lang)
+            assert shown in words(summary), (vid, lang)
+            assert "flag-flagged" in summary.get("class")
     next(gen, None)  # the fixture closes its store
+
+
+def test_notice_summary_never_shows_an_undeclared_code(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A result row of an indicator the code no longer declares (hostile text in its code) is counted
+    and said in words; nothing of the row reaches the page."""
+    gen = make_fixture_db(tmp_path, monkeypatch)
+    db = next(gen)(1)
+    conn = sqlite3.connect(db)
+    pid = conn.execute("SELECT project_id FROM flags ORDER BY 1 LIMIT 1").fetchone()[0]
+    hostile = '<script>alert("x")</script>X_GONE'
+    with conn:
+        conn.execute("INSERT INTO flags (project_id, indicator, status, why_zh, why_en, used_values, since)"
+                     " VALUES (?, ?, 'flagged', ?, ?, '{}', '2026-03-05T00:00:00+00:00')", (pid, hostile, hostile, hostile))
+    conn.close()
+    out = tmp_path / "site"
+    build(db, out, site_url=SITE_URL, workers=1, downloads=False)
+    conn = sqlite3.connect(db)
+    versions = _versions(conn, pid)
+    conn.close()
+    assert versions
+    for vid in versions:
+        for lang, said in (("zh", "其他指标"), ("en", "another indicator")):
+            raw = (out / (paths.notice(vid) if lang == "zh" else f"en/{paths.notice(vid)}")).read_text()
+            assert "<script>alert" not in raw
+            assert "X_GONE" not in raw
+            summary = _summary(out, vid, lang)
+            assert summary is not None
+            assert said in words(summary)
+    next(gen, None)
 
 
 def test_a_store_from_before_the_flags_builds_without_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
@@ -255,6 +356,10 @@ def test_a_store_from_before_the_flags_builds_without_them(tmp_path: Path, monke
     out = tmp_path / "site"
     build(db, out, site_url=SITE_URL, workers=1, downloads=False)
     assert not page(out, paths.project(pid)).xpath("//*[@id='flags']")
+    conn = sqlite3.connect(db)
+    vid = _versions(conn, pid)[0]
+    conn.close()
+    assert _summary(out, vid, "zh") is None  # no results: the notice page says nothing about flags
     assert "0" in words(page(out, "index.html").xpath("//p[@class='flags-link']")[0])
     assert feedparser.parse((out / "flags-atom.xml").read_bytes()).entries == []
     next(gen, None)

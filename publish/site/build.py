@@ -282,7 +282,8 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         affected = sorted({k for k, _i, _r in old ^ new_set})
         report.changed_projects = len(project_ids)
         list_jobs, sig_rows = _list_jobs(state, affected, compare=True)
-        # a flag change (changes 'flag') re-renders its project above; its lists, feeds and counts here
+        # a flag change (changes 'flag') names its project in ``changed``: the project's page and the pages
+        # of all its notice versions (their red-flag line) are among the jobs above; its lists, feeds and counts here
         flag_changed = changes.after(conn, meta.get("changes"), mark, what=(changes.FLAG,))
         own = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
                + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs

@@ -434,12 +434,17 @@ def flagged_counts(conn: sqlite3.Connection) -> dict[str, int]:
                              " USING (project_id) WHERE f.status = 'flagged' GROUP BY 1").fetchall())
 
 
-def project_flags(conn: sqlite3.Connection, project_id: str) -> list[dict[str, Any]]:
-    """A project's indicator results (``used_values`` stays in the database: pages show the sentences)."""
+def project_flags(conn: sqlite3.Connection, project_id: str, *, sentences: bool = True) -> list[dict[str, Any]]:
+    """A project's indicator results (``used_values`` stays in the database: pages show the sentences).
+    ``sentences=False``: only ``indicator`` and ``status``, in one query (a notice page's summary names
+    the indicators; with no collected text to show, nothing needs redacting)."""
     if not has_flags(conn):
         return []
-    rows = _dicts(conn.execute(f"SELECT {_cols(FLAG_COLS)} FROM flags WHERE project_id = ?"  # noqa: S608
-                               " ORDER BY indicator", (project_id,)), FLAG_COLS)
+    cols = FLAG_COLS if sentences else FLAG_COLS[:2]
+    rows = _dicts(conn.execute(f"SELECT {_cols(cols)} FROM flags WHERE project_id = ?"  # noqa: S608
+                               " ORDER BY indicator", (project_id,)), cols)
+    if not sentences:
+        return rows
     mapping = redactions(conn, [project_id]).get(project_id)
     return [redact(r, mapping) for r in rows]
 

@@ -94,6 +94,24 @@ def panel(rows: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
     return groups
 
 
+def summary(rows: list[dict[str, Any]], lang: str) -> dict[str, Any] | None:
+    """The line a notice page shows about its project's red flags: the flagged indicators by name
+    (words only: no code), or the number checked and the number that lacked data when none is
+    flagged; None when the project has no results (a store from before the flags, or not computed)."""
+    if not rows:
+        return None
+    gettext = i18n.gettext_for(lang)
+    count = {s: sum(r["status"] == s.value for r in rows) for s in Status}
+    names = []
+    for r in rows:
+        if r["status"] == Status.flagged.value:
+            ind = REGISTRY.get(r["indicator"])  # an indicator no longer declared: said in words all the same
+            names.append((ind.name_en if lang == "en" else ind.name_zh) if ind else gettext("其他指标"))
+    # keys that are no dict method's name: a template reads ``fs.clear`` as dict.clear
+    return {"n_flagged": len(names), "names": names, "n_clear": count[Status.clear],
+            "n_insufficient": count[Status.insufficient_data]}
+
+
 # -- thresholds and the about page's table ------------------------------------------------------------
 
 def threshold_value(key: str, value: Decimal, lang: str) -> str:

@@ -248,6 +248,8 @@ def render_notice(ctx: Ctx, version_id: str) -> None:
         return
     rel = paths.notice(version_id)
     specs = _specs(n["kind"])
+    # the project's red flags, as a line linking its panel: names and statuses only (one query)
+    flag_rows = reader.project_flags(ctx.conn, n["project_id"], sentences=False)
 
     def make(lang: str) -> dict[str, Any]:
         gettext = i18n.gettext_for(lang)
@@ -279,6 +281,6 @@ def render_notice(ctx: Ctx, version_id: str) -> None:
         return {"n": {**n, "href": rel, "sources": _sources(n["sources"], lang), "project_href": paths.project(n["project_id"]), "facts": facts,
                       "complex": complex_values, "versions": versions, "body_paragraphs": text.paragraphs(n["body"]),
                       "text_paragraphs": page_text[:TEXT_PARAGRAPHS], "text_cut": len(page_text) > TEXT_PARAGRAPHS,
-                      "attachments": attachments}}
+                      "attachments": attachments, "flag_summary": flagpages.summary(flag_rows, lang)}}
 
     ctx.page("notice.html", rel, make)
