@@ -107,29 +107,65 @@ def _day(iso: str | None) -> date | None:
 
 
 class StoreContext:
-    """The comparisons ``across`` indicators ask for, answered from the store (cached per pass)."""
+    """The comparisons ``across`` indicators ask for, answered from the store (cached per pass).
+
+    :meth:`prefetch` reads the awards of every buyer a pass will ask about in one query per 500
+    buyers; without it each buyer–winner pair costs a query (a batch of 2,000 projects: 2,000 queries)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self._pairs: dict[tuple[str, str, str], list[date]] = {}
+        self._buyers: set[str] = set()  # buyers whose every pair is in _pairs (a missing pair: no award)
+        self._projects: dict[tuple[str, str, str], list[str]] = {}  # pair → its projects (award or not)
         self._groups: dict[tuple[str, int, str], list[tuple[str, Decimal]]] = {}
 
+    # only our enum values and '?' marks are formatted in
+    _PAIRS_SQL = (
+        "SELECT b.party_id, w.party_id, p.kind, b.project_id, (SELECT min(n.published_at) FROM notices n"  # noqa: S608
+        "   WHERE n.project_id = b.project_id AND n.superseded_at IS NULL"
+        f"   AND n.notice_type IN ({','.join(repr(t) for t in _AWARD_TYPES)}))"
+        " FROM project_parties b"
+        " JOIN project_parties w ON w.project_id = b.project_id"
+        f"   AND w.role IN ({','.join(repr(r) for r in _WINNER_ROLES)})"
+        " JOIN projects p ON p.project_id = b.project_id"
+        f" WHERE b.role IN ({','.join(repr(r) for r in _BUYER_ROLES)}) AND b.party_id IN ({{marks}})"
+        " GROUP BY b.party_id, w.party_id, b.project_id")
+
+    def prefetch(self, facts: Iterable[Facts]) -> None:
+        """Read the award dates of every buyer–winner pair of the buyers of ``facts``."""
+        self._fetch(sorted({p.party_id for f in facts for p in f.project.parties
+                            if p.role.value in _BUYER_ROLES and p.party_id not in self._buyers}))
+
+    def _fetch(self, buyers: Sequence[str]) -> None:
+        found: dict[tuple[str, str, str], list[date]] = {}
+        for i in range(0, len(buyers), _IN):
+            chunk = buyers[i:i + _IN]
+            for buyer, winner, kind, pid, at in self.conn.execute(
+                    self._PAIRS_SQL.format(marks=",".join("?" * len(chunk))), chunk):
+                days = found.setdefault((buyer, winner, kind), [])
+                self._projects.setdefault((buyer, winner, kind), []).append(pid)
+                if (d := _day(at)) is not None:
+                    days.append(d)
+        for key, days in found.items():
+            self._pairs[key] = sorted(days)
+        self._buyers.update(buyers)
+
+    def pair_projects(self, facts: Facts) -> set[str]:
+        """The projects of the buyer–winner pairs of ``facts`` (read by :meth:`prefetch`)."""
+        out: set[str] = set()
+        for b in facts.project.parties:
+            if b.role.value in _BUYER_ROLES:
+                for w in facts.project.parties:
+                    if w.role.value in _WINNER_ROLES:
+                        out.update(self._projects.get((b.party_id, w.party_id, facts.kind.value), ()))
+        return out
+
     def awards_between(self, buyer_id: str, winner_id: str, kind: Kind, start: str, end: str) -> int:
-        key = (buyer_id, winner_id, kind.value)
-        if key not in self._pairs:
-            rows = self.conn.execute(
-                "SELECT b.project_id, (SELECT min(n.published_at) FROM notices n WHERE n.project_id = b.project_id"  # noqa: S608
-                f"   AND n.superseded_at IS NULL AND n.notice_type IN ({','.join('?' * len(_AWARD_TYPES))}))"
-                " FROM project_parties b"
-                " JOIN project_parties w ON w.project_id = b.project_id AND w.party_id = ?"
-                f"   AND w.role IN ({','.join('?' * len(_WINNER_ROLES))})"
-                " JOIN projects p ON p.project_id = b.project_id AND p.kind = ?"
-                f" WHERE b.party_id = ? AND b.role IN ({','.join('?' * len(_BUYER_ROLES))})"
-                " GROUP BY b.project_id", (*_AWARD_TYPES, winner_id, *_WINNER_ROLES, kind.value, buyer_id,
-                                           *_BUYER_ROLES)).fetchall()
-            self._pairs[key] = sorted(d for _pid, at in rows if (d := _day(at)) is not None)
+        if buyer_id not in self._buyers:
+            self._fetch([buyer_id])
+        days = self._pairs.get((buyer_id, winner_id, kind.value), [])  # none: never awarded to this winner
         lo, hi = date.fromisoformat(start), date.fromisoformat(end)
-        return sum(1 for d in self._pairs[key] if lo <= d <= hi)
+        return sum(1 for d in days if lo <= d <= hi)
 
     def comparable_prices(self, facts: Facts) -> list[Decimal]:
         region, use = facts.project.region, facts.text("land_use")
@@ -147,27 +183,18 @@ class StoreContext:
         return [unit for pid, unit in self._groups[key] if pid != facts.project.id]
 
 
-def neighbours(conn: sqlite3.Connection, project_ids: Sequence[str]) -> list[str]:
-    """The projects whose ``across`` results may move when ``project_ids`` change: themselves, the
-    projects of the same buyer–winner pairs, and the parcels of the same county, year and use."""
-    out = set(project_ids)
+def land_neighbours(conn: sqlite3.Connection, project_ids: Sequence[str]) -> set[str]:
+    """The parcels of the same county, year and use as any of ``project_ids`` (land comparisons)."""
+    out: set[str] = set()
     ids = list(project_ids)
     for i in range(0, len(ids), _IN):
         chunk = ids[i:i + _IN]
-        marks = ",".join("?" * len(chunk))
-        out.update(r[0] for r in conn.execute(
-            "SELECT DISTINCT b2.project_id FROM project_parties b JOIN project_parties w"  # noqa: S608
-            "   ON w.project_id = b.project_id AND w.role IN ('winner', 'land_user', 'transferee')"
-            " JOIN project_parties b2 ON b2.party_id = b.party_id AND b2.role = b.role"
-            " JOIN project_parties w2 ON w2.project_id = b2.project_id AND w2.party_id = w.party_id"
-            "   AND w2.role = w.role"
-            f" WHERE b.project_id IN ({marks}) AND b.role IN ('buyer', 'tenderer', 'transferor')", chunk))
         out.update(r[0] for r in conn.execute(
             "SELECT DISTINCT p2.project_id FROM projects p JOIN projects_land l USING (project_id)"  # noqa: S608
             " JOIN projects p2 ON p2.kind = 'land' AND p2.region_code = p.region_code AND p2.first_year = p.first_year"
             " JOIN projects_land l2 ON l2.project_id = p2.project_id AND l2.land_use = l.land_use"
-            f" WHERE p.project_id IN ({marks})", chunk))
-    return sorted(out)
+            f" WHERE p.project_id IN ({','.join('?' * len(chunk))}) AND p.kind = 'land'", chunk))
+    return out
 
 
 def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterator[Facts]:
@@ -190,7 +217,9 @@ def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterato
         for pid, party, role, name in conn.execute(
                 f"SELECT project_id, party_id, role, name FROM project_parties WHERE project_id IN ({marks})"  # noqa: S608
                 " ORDER BY project_id, role, lot, rank", chunk):
-            parties.setdefault(pid, []).append(ProjectParty.model_construct(party_id=party, role=Role(role), name=name))
+            # every field given: model_construct then skips resolving defaults (most of its cost)
+            parties.setdefault(pid, []).append(ProjectParty.model_construct(
+                party_id=party, role=Role(role), name=name, uscc=None, lot=None, rank=None, amount=None))
         fields: dict[str, dict[str, object]] = {}
         for kind in {Kind(h[1]) for h in heads.values()}:
             method = METHOD_FIELD[kind]
@@ -225,7 +254,14 @@ def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at:
     context = StoreContext(conn)
     results: dict[str, list[FlagRow]] = {}
     codes: dict[str, frozenset[str]] = {}
-    for facts in light_facts(conn, neighbours(conn, project_ids)):
+    # the batch's projects, then the projects they are compared with: the same buyer–winner pairs
+    # (known from the one read of those buyers' awards) and the parcels of the same group
+    every = list(light_facts(conn, sorted(set(project_ids))))
+    context.prefetch(every)
+    known = {f.project.id for f in every}
+    related = land_neighbours(conn, project_ids).union(*(context.pair_projects(f) for f in every)) - known
+    every += light_facts(conn, sorted(related))
+    for facts in every:
         inds = applicable(facts.kind, "across")
         if not inds:
             continue

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from models.normalize import clean_line, clean_text, fold_width, is_placeholder, match_key
+from models.normalize.text import is_placeholder_folded
 
 XML_OK = re.compile("^[\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]*$")
 
@@ -145,3 +146,9 @@ def test_fold_width_idempotent(s):
 @given(MESSY)
 def test_is_placeholder_total(s):
     assert is_placeholder(s) in (True, False)
+
+
+@given(st.one_of(MESSY, st.text(alphabet="无暂 NnUuLlAa/.-—－\\\u3000\u200b", max_size=14)))
+def test_is_placeholder_fast_path_agrees_with_the_full_cleaning(s):
+    # the shortcut for long printable values must answer what cleaning and folding answer
+    assert is_placeholder(s) == is_placeholder_folded(fold_width(clean_line(s)))

@@ -32,6 +32,7 @@ _DASHES = frozenset("-—–―‐‑‒−─━－")
 _PLACEHOLDERS = frozenset(
     {"", "/", "//", "N/A", "NA", "N.A.", "NULL", "NONE", "无", "暂无", "空", "未知", "\\"}
 )
+_LONGEST_WORD = max(len(p) for p in _PLACEHOLDERS)
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 
@@ -106,6 +107,11 @@ def is_placeholder(s: str | None) -> bool:
     """
     if s is None:
         return True
+    if len(s) - s.count(" ") > _LONGEST_WORD and s.isprintable() and s.lstrip(" ")[:1] not in _DASHES:
+        # Fast path for real values (a body, a long name): printable text loses nothing to cleaning
+        # but runs of spaces, so more non-space characters than any placeholder word has, not
+        # starting with a dash, cannot be one. Folding every cell of a big file was most of this test.
+        return False
     return is_placeholder_folded(fold_width(clean_line(s)))
 
 
