@@ -65,7 +65,10 @@ meets real-world input rather than tidy fixtures:
 headers (:data:`BIG_CSV_HEADERS`), 2-4 notices per project (announcement, sometimes
 one or two corrections, result), for the submission benchmark. Values come from
 precomputed pools (a few thousand buyers, agents and winners, a few hundred
-regions), so 100,000 rows take a few seconds.
+regions), so 100,000 rows take a few seconds. ``generate_big_corpus`` writes the scale
+benchmark's corpus: one such CSV per area, all five areas in assumed shares
+(:data:`~demo.generate.big_corpus.AREA_SHARES`), with lifecycles, corrections, exact duplicates,
+revised versions, long bodies and red flags both ways (:mod:`~demo.generate.big_corpus`).
 
 Everything is a pure function of the seed: only ``random.Random(seed)`` (or string
 seeds derived from it), fixed base dates in 2025-2026, never the clock; the XLSX zip
@@ -75,7 +78,7 @@ files.
 
 from __future__ import annotations
 
-from demo.generate.big_csv import generate_big_csv
+from demo.generate.big_csv import generate_big_corpus, generate_big_csv
 from demo.generate.cells import area_units, cn_upper_yuan, wan_text
 from demo.generate.files import GeneratedFile
 from demo.generate.land import land_project
@@ -126,6 +129,7 @@ __all__ = [
     "centi_of",
     "cn_upper_yuan",
     "fen_of",
+    "generate_big_corpus",
     "generate_big_csv",
     "generate_demo",
     "land_project",

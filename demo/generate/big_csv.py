@@ -1,4 +1,8 @@
-"""One big CSV of procurement notices for the submission benchmark (precomputed pools)."""
+"""One big CSV of procurement notices for the submission benchmark (precomputed pools).
+
+The five-area corpus of the scale benchmark (one CSV per area, lifecycles, corrections,
+duplicates, long bodies, red flags both ways) is :func:`generate_big_corpus`, in
+:mod:`demo.generate.big_corpus`, re-exported here."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from demo.generate.big_corpus import AREA_SHARES, generate_big_corpus, split_rows
 from demo.generate.places import places_by_province
 from demo.generate.values import make_uscc
 from demo.generate.vocabulary import (
@@ -28,6 +33,8 @@ from demo.generate.vocabulary import (
     START_SPAN_DAYS,
     TRADE_NAMES,
 )
+
+__all__ = ["AREA_SHARES", "generate_big_corpus", "generate_big_csv", "split_rows"]
 
 # -- the big CSV -------------------------------------------------------------------------------------------
 
