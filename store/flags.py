@@ -41,6 +41,8 @@ FlagRow = tuple[str, str, str, str, str]  # indicator, status, why_zh, why_en, u
 _AWARD_TYPES = (NoticeType.candidates.value, NoticeType.result.value, NoticeType.contract.value)
 _WINNER_ROLES = (Role.winner.value, Role.land_user.value, Role.transferee.value)
 _BUYER_ROLES = (Role.buyer.value, Role.tenderer.value, Role.transferor.value)
+# the parties the comparisons read (an agent or a losing bidder is never compared): fewer to build
+_COMPARED_ROLES = ",".join(f"'{r}'" for r in (*_BUYER_ROLES, *_WINNER_ROLES))
 
 
 @cache
@@ -198,7 +200,7 @@ def land_neighbours(conn: sqlite3.Connection, project_ids: Sequence[str]) -> set
 
 
 def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterator[Facts]:
-    """Facts of projects read from the compiled tables (not compiled again): the parties, the region,
+    """Facts of projects read from the compiled tables (not compiled again): the buyers and winners, the region,
     the method, the land fields the comparisons read, and the timeline of current notices."""
     ids = list(project_ids)
     for i in range(0, len(ids), _IN):
@@ -216,7 +218,7 @@ def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterato
         parties: dict[str, list[ProjectParty]] = {}
         for pid, party, role, name in conn.execute(
                 f"SELECT project_id, party_id, role, name FROM project_parties WHERE project_id IN ({marks})"  # noqa: S608
-                " ORDER BY project_id, role, lot, rank", chunk):
+                f" AND role IN ({_COMPARED_ROLES}) ORDER BY project_id, role, lot, rank", chunk):
             # every field given: model_construct then skips resolving defaults (most of its cost)
             parties.setdefault(pid, []).append(ProjectParty.model_construct(
                 party_id=party, role=Role(role), name=name, uscc=None, lot=None, rank=None, amount=None))
