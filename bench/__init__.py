@@ -22,6 +22,7 @@ class Figure:
     met: bool | None = None
     p50: float | None = None  # latency figures: value is the p95, this the median
     n: int | None = None  # latency figures: how many requests the percentiles are over
+    against: str = "the floor"  # what ``baseline`` is, as the printed line names it
 
 
 def median_rate(runs: list[float], n: int) -> float:

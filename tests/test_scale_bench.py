@@ -7,6 +7,7 @@ import argparse
 import importlib.util
 import json
 import math
+import re
 
 import pytest
 
@@ -18,6 +19,9 @@ STAGES = [  # a figure name starting with each of these must be produced
     "submit: 1,000 changed notices", "index [{e}]: incremental update after 1,000 changed notices",
     "submit: 100 new notices", "site: incremental build after 100 new notices (",
     "index [{e}]: incremental update after 100 new notices", "publish: snapshot",
+    "verify: site build with the bulk download and the signed log (", "verify: gongkai verify --site (",
+    "verify: gongkai verify --site, leaves per second", "verify: gongkai verify --db (",
+    "verify: gongkai verify --db, leaves per second",
     "search [{e}]: 1 term", "search [{e}]: 2 terms", "search [{e}]: phrase", "search [{e}]: faceted",
     "search [{e}]: filter-only", "datasette: row JSON", "datasette: notices table JSON, 2 facets filtered by year",
     "datasette: canned queries, all ", "size on disk: database", "size on disk: site",
@@ -46,6 +50,19 @@ def test_every_figure_is_produced_and_written(tmp_path):
             assert f.p50 is not None, f
             assert f.p50 <= f.value, f
     assert not any("FAILED" in n for n in names)
+    # issue 13: the bench site carries a signed checkpoint and both verifications pass over every leaf
+    verify = {f.name: f for f in figs if f.name.startswith("verify: ")}
+    assert not any("NO checkpoint" in n for n in verify), list(verify)
+    for what in ("--site", "--db"):
+        run = next(f for n, f in verify.items() if n.startswith(f"verify: gongkai verify {what} ("))
+        assert run.target == "exit 0", run
+        assert run.met is True, run
+        assert "exit 0" in run.name, run
+        leaves = re.search(r"\(([\d,]+) leaves", run.name)
+        assert leaves is not None, run
+        assert int(leaves.group(1).replace(",", "")) >= 600, run  # every notice a leaf (corrections add more)
+        rate = verify[f"verify: gongkai verify {what}, leaves per second"]
+        assert rate.value > 0, rate  # a verification that read no leaf is no verification
     data = json.loads((tmp_path / "results" / "scale-600.json").read_text(encoding="utf-8"))
     assert [f["name"] for f in data["figures"]] == names
     assert data["run"]["rows"] == 600
@@ -68,3 +85,31 @@ def test_the_cli_refuses_fewer_than_200_queries(capsys):
     with pytest.raises(SystemExit):
         main(["scale", "--queries", "50"])
     assert "200" in capsys.readouterr().err
+
+
+def test_the_compile_figures_leave_the_store_as_it_was(tmp_path):
+    # issue 10's cost of the indicators: both recompilations are rolled back, and the switch is undone
+    import store.db
+    import store.flags
+    from bench.scale import _recompile
+    from collectors.submit import submit
+    from demo.generate import generate_big_corpus
+    from models.codelists import Kind
+
+    st = store.db.Store(tmp_path / "g.db")
+    st.init()
+    for kind, path in generate_big_corpus(tmp_path / "corpus", rows=400):
+        assert submit(st, path, kind=Kind(kind), agency="基准测试", workers=0).ok
+    flags_before = st.conn.execute("SELECT * FROM flags ORDER BY project_id, indicator").fetchall()
+    assert flags_before
+    st.close()
+    hooks = store.db.evaluate, store.flags.update_across
+    plain_s, n = _recompile(tmp_path / "g.db", indicators=False)
+    assert (store.db.evaluate, store.flags.update_across) == hooks  # switched back on
+    with_s, n2 = _recompile(tmp_path / "g.db")
+    assert n == n2 > 0
+    assert plain_s > 0
+    assert with_s > 0
+    st = store.db.Store(tmp_path / "g.db")
+    assert st.conn.execute("SELECT * FROM flags ORDER BY project_id, indicator").fetchall() == flags_before
+    st.close()
