@@ -169,34 +169,36 @@ class StoreContext:
         lo, hi = date.fromisoformat(start), date.fromisoformat(end)
         return sum(1 for d in days if lo <= d <= hi)
 
-    def comparable_prices(self, facts: Facts) -> list[Decimal]:
+    @staticmethod
+    def _group(facts: Facts) -> tuple[str, int, str] | None:
+        """A parcel's comparison group: county, year of first publication, land use."""
         region, use = facts.project.region, facts.text("land_use")
-        if region is None or use is None:
-            return []
-        key = (region.code, facts.project.first_published_at.year, use)
+        if facts.kind is not Kind.land or region is None or use is None:
+            return None
+        return region.code, facts.project.first_published_at.year, use
+
+    def _load_group(self, key: tuple[str, int, str]) -> list[tuple[str, Decimal]]:
         if key not in self._groups:
-            rows = self.conn.execute(
+            rows = self.conn.execute(  # an index range (projects_group), not a scan of every land project
                 "SELECT p.project_id, l.price_fen, l.area_m2 FROM projects p JOIN projects_land l USING (project_id)"
                 " WHERE p.kind = 'land' AND p.region_code = ? AND p.first_year = ? AND l.land_use = ?"
                 " AND l.price_fen IS NOT NULL AND l.area_m2 > 0", key).fetchall()
             # the area's display copy is REAL: str() gives back the decimal it was written from
             self._groups[key] = [(pid, (fen_to_yuan(fen) / Decimal(str(area))).quantize(Decimal("0.01")))
                                  for pid, fen, area in rows]
-        return [unit for pid, unit in self._groups[key] if pid != facts.project.id]
+        return self._groups[key]
 
+    def comparable_prices(self, facts: Facts) -> list[Decimal]:
+        key = self._group(facts)
+        if key is None:
+            return []
+        return [unit for pid, unit in self._load_group(key) if pid != facts.project.id]
 
-def land_neighbours(conn: sqlite3.Connection, project_ids: Sequence[str]) -> set[str]:
-    """The parcels of the same county, year and use as any of ``project_ids`` (land comparisons)."""
-    out: set[str] = set()
-    ids = list(project_ids)
-    for i in range(0, len(ids), _IN):
-        chunk = ids[i:i + _IN]
-        out.update(r[0] for r in conn.execute(
-            "SELECT DISTINCT p2.project_id FROM projects p JOIN projects_land l USING (project_id)"  # noqa: S608
-            " JOIN projects p2 ON p2.kind = 'land' AND p2.region_code = p.region_code AND p2.first_year = p.first_year"
-            " JOIN projects_land l2 ON l2.project_id = p2.project_id AND l2.land_use = l.land_use"
-            f" WHERE p.project_id IN ({','.join('?' * len(chunk))}) AND p.kind = 'land'", chunk))
-    return out
+    def group_projects(self, facts: Facts) -> set[str]:
+        """The priced parcels of the same group as ``facts`` (a parcel without a price or an area
+        compares with nothing: its result never moves with the others')."""
+        key = self._group(facts)
+        return {pid for pid, _unit in self._load_group(key)} if key is not None else set()
 
 
 def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterator[Facts]:
@@ -261,7 +263,7 @@ def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at:
     every = list(light_facts(conn, sorted(set(project_ids))))
     context.prefetch(every)
     known = {f.project.id for f in every}
-    related = land_neighbours(conn, project_ids).union(*(context.pair_projects(f) for f in every)) - known
+    related = set().union(*(context.pair_projects(f) | context.group_projects(f) for f in every)) - known
     every += light_facts(conn, sorted(related))
     for facts in every:
         inds = applicable(facts.kind, "across")

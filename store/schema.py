@@ -102,6 +102,8 @@ CREATE TABLE IF NOT EXISTS projects (
     updated_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS projects_kind ON projects (kind, last_published_at);
+-- the red flags' comparison groups (store.flags: parcels of the same county and year): a range, not a scan
+CREATE INDEX IF NOT EXISTS projects_group ON projects (kind, region_code, first_year);
 
 CREATE TABLE IF NOT EXISTS parties (
     party_id TEXT PRIMARY KEY,            -- the unified social credit code, or 'name-' + hash of the normalized name

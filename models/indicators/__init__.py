@@ -13,6 +13,7 @@ flag is a reason to look, not a finding.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 from models.codelists import Kind
@@ -37,8 +38,14 @@ __all__ = ["REGISTRY", "STATUS_LABELS", "Context", "Facts", "Indicator", "Params
 
 def applicable(kind: Kind, scope: str | None = None) -> list[Indicator]:
     """The indicators declared for ``kind`` (of one scope, or all), in code order."""
-    return [ind for code, ind in sorted(REGISTRY.items())
-            if kind in ind.kinds and (scope is None or ind.scope == scope)]
+    return list(_applicable(kind, scope, len(REGISTRY)))
+
+
+@cache
+def _applicable(kind: Kind, scope: str | None, _declared: int) -> tuple[Indicator, ...]:
+    # asked for every project compiled; keyed by the registry's size too, so a later declaration counts
+    return tuple(ind for code, ind in sorted(REGISTRY.items())
+                 if kind in ind.kinds and (scope is None or ind.scope == scope))
 
 
 def evaluate_facts(facts: Facts, thresholds: Thresholds | None = None) -> list[Result]:

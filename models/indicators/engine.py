@@ -145,8 +145,18 @@ class Thresholds:
     ``[CODE.method.<方式>]``, ``[CODE.province.<2-digit code>]``)."""
 
     table: Mapping[str, Mapping[str, Any]]
+    # the layers merged once per (indicator, area, method, province): a batch asks for the same few
+    _memo: dict[tuple[str, Kind, str | None, str | None], Params] = field(
+        default_factory=dict, compare=False, repr=False, hash=False)
 
     def for_project(self, ind: Indicator, kind: Kind, method: str | None, province: str | None) -> Params:
+        key = (ind.code, kind, method, province[:2] if province else None)
+        params = self._memo.get(key)
+        if params is None:
+            params = self._memo[key] = self._merge(ind, kind, method, province)
+        return params
+
+    def _merge(self, ind: Indicator, kind: Kind, method: str | None, province: str | None) -> Params:
         values = dict(ind.thresholds)
         section = self.table.get(ind.code, {})
         layers = [section, section.get("kind", {}).get(kind.value, {})]
