@@ -35,6 +35,7 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     from publish.checkpoint import CheckpointError
     from publish.site.build import build as run_build
     from store.procs import Busy
+    from store.pseudonym import PseudonymKeyError
 
     target = out or cfg.site
     base = site_url or cfg.site_url
@@ -55,7 +56,8 @@ def build(cfg: Settings, out: Path | None, full: bool, downloads: bool, workers:
     try:
         report = run_build(cfg.db, target, site_url=base, full=full, downloads=downloads,
                            workers=workers, progress=progress)
-    except (Busy, CheckpointError) as exc:  # another build of the same directory; a log the key must not sign
+    except (Busy, CheckpointError, PseudonymKeyError) as exc:  # another build of the same directory; a log the
+        # key must not sign; a pseudonym key that cannot be read or made beside the database
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if tty:

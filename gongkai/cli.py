@@ -112,11 +112,15 @@ def _check_deployment_files() -> None:
 @cli.command()
 @click.pass_obj
 def init(cfg) -> None:
-    """Create the database and its schema, and the log's signing key beside it (safe to run again).
+    """Create the database and its schema, and the log's signing key and the pseudonym key beside it
+    (safe to run again).
 
     A database from before the tamper-evident log gets a backfill of every stored version (store
-    order, one transaction); the key (``log-key`` beside the database, mode 0600) signs checkpoints."""
+    order, one transaction); the key (``log-key`` beside the database, mode 0600) signs checkpoints;
+    ``pseudonym-key`` (mode 0600) keys the ids outputs show for natural persons the privacy policy
+    hides (``store.pseudonym``). Neither is ever published."""
     from publish.checkpoint import META_KEY, CheckpointError, create_key, key_path, origin_for
+    from store import pseudonym
 
     store = open_store(cfg.db, must_exist=False)
     try:
@@ -125,6 +129,10 @@ def init(cfg) -> None:
             verifier, created = create_key(key_path(cfg.db), origin_for(cfg.site_url))
         except CheckpointError as exc:  # a damaged key file: never replaced silently
             fail(f"{exc}; move it away to create a new key (earlier checkpoints stay signed by the old one)")
+        try:
+            new_pseudonym_key = pseudonym.create_key(pseudonym.key_path(cfg.db))
+        except pseudonym.PseudonymKeyError as exc:  # a damaged key: never replaced silently either
+            fail(str(exc))
         if store.conn.execute("SELECT value FROM meta WHERE key = ?", (META_KEY,)).fetchone() != (verifier.text(),):
             store.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (META_KEY, verifier.text()))
     finally:
@@ -132,6 +140,9 @@ def init(cfg) -> None:
     click.echo(f"initialized {cfg.db}")
     if created:
         click.echo(f"created the log's signing key {key_path(cfg.db)} (keep it private; public key: {verifier.text()})")
+    if new_pseudonym_key:
+        click.echo(f"created the pseudonym key {pseudonym.key_path(cfg.db)} (keep it private and keep it: natural "
+                   "persons' ids in every output are derived from it)")
 
 
 @cli.command()
@@ -275,11 +286,12 @@ def export(cfg, fmt: str, kinds: tuple[str, ...], out: Path | None, compress: bo
 def export_ocds(cfg, out: Path, kinds: list[str] | None, compress: bool) -> None:
     """``export --format ocds``: the packages and SHA256SUMS in ``out``, one line per file written."""
     from publish.ocds import OcdsExportError, write_ocds
+    from store.pseudonym import PseudonymKeyError
 
     store = open_store(cfg.db)
     try:
         paths = write_ocds(store, out, kinds, base_url=cfg.site_url.rstrip("/") + "/downloads/ocds/", compress=compress)
-    except OcdsExportError as exc:
+    except (OcdsExportError, PseudonymKeyError) as exc:  # PseudonymKeyError: the key beside the database
         fail(str(exc))
     finally:
         store.close()

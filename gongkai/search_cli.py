@@ -119,12 +119,13 @@ def publish(cfg, as_json: bool) -> None:
     """Publish a checked, immutable snapshot of the database for Datasette (beside it in published/)."""
     from publish.snapshot import PublishError
     from publish.snapshot import publish as run
+    from store.pseudonym import PseudonymKeyError
 
     _need_db(cfg)
     _, root = _paths(cfg)
     try:
         pub = run(cfg.db, root)
-    except PublishError as exc:
+    except (PublishError, PseudonymKeyError) as exc:  # the pseudonym key beside the database unreadable
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     if as_json:

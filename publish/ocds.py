@@ -30,9 +30,10 @@ party's identifiers).
   the award's value, the parcel, right or asset an ``item`` (area in m², ``deliveryAddress`` from
   the location extension).
 
-- **Natural persons** are shown as the privacy policy says (:mod:`store.privacy`): a release is built
-  from its notice redacted with its project's map, so a person's name appears nowhere (a masked
-  party's ``name-`` id is the hash of the masked name, never of the original).
+- **Natural persons** are shown as the privacy policy says (:mod:`store.privacy`): every string of a
+  release is redacted with its project's map, so a person's name appears nowhere; a party the policy
+  hides has the keyed pseudonym ``person-…`` (:mod:`store.pseudonym`) as its id, the one Datasette's
+  ``parties`` table shows, never a hash of the name.
 
 Files are written incrementally (one project's releases in memory at a time), keys sorted,
 releases ordered by project id, date and release id: the same data gives the same bytes. ``SHA256SUMS`` lists
@@ -46,16 +47,18 @@ import hashlib
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
 from models.codelists import Kind
+from models.identity import party_id
 from store.config import OCID_PREFIX, settings
 from store.db import Store
-from store.privacy import redact_json, redaction
+from store.privacy import person_ids, redact_json, redaction
+from store.pseudonym import key_of, pseudonym
 
 OCDS_VERSION = "1.1"
 PUBLISHER = {"name": "Gongkai"}
@@ -128,10 +131,13 @@ def ocid_of(project_id: str, project_no: str | None, prefix: str = OCID_PREFIX) 
 
 
 class _Parties:
-    """The parties of one release: one entry per organization, merged by name."""
+    """The parties of one release: one entry per organization, merged by name. ``hidden``: the id of a
+    party without identifiers that is a person the privacy policy hides (by its name as published),
+    else None."""
 
-    def __init__(self) -> None:
+    def __init__(self, hidden: Callable[[str], str | None] | None = None) -> None:
         self.by_name: dict[str, dict] = {}
+        self.hidden = hidden
 
     def add(self, name: str | None, role: str, uscc: str | None = None, ids: Iterable[tuple[str, str]] = (), *,
             own_id: str | None = None, nameless: bool = False) -> dict | None:
@@ -151,13 +157,14 @@ class _Parties:
                 party["_ids"].append(pair)
         return {"id": self.id_of(party), "name": name}
 
-    @staticmethod
-    def id_of(party: dict) -> str:
+    def id_of(self, party: dict) -> str:
         if party.get("_id"):
             return str(party["_id"])
         if party["_ids"]:
             scheme, ident = party["_ids"][0]
             return f"{scheme}-{ident}" if scheme else ident
+        if self.hidden and (pseudonym := self.hidden(party["name"])):
+            return pseudonym
         return "name-" + hashlib.sha1(party["name"].encode(), usedforsecurity=False).hexdigest()[:16]
 
     def out(self) -> list[dict]:
@@ -198,8 +205,10 @@ def _imported_parties(body: str) -> list[tuple[list[str], str, list[tuple[str, s
     return out
 
 
-def build_release(row: dict, ocid: str, attachments: list[dict]) -> dict:
-    """The OCDS release of one stored notice version (``row``: the notices columns, fields parsed)."""
+def build_release(row: dict, ocid: str, attachments: list[dict],
+                  hidden: Callable[[str], str | None] | None = None) -> dict:
+    """The OCDS release of one stored notice version (``row``: the notices columns, fields parsed;
+    ``hidden``: a hidden person's party id by name, see :class:`_Parties`)."""
     kind = Kind(row["kind"])
     f: dict = row["fields"]
     ntype = row["notice_type"]
@@ -208,7 +217,7 @@ def build_release(row: dict, ocid: str, attachments: list[dict]) -> dict:
     rid = row["notice_no"][len(ocid) + 1:] if imported else row["version_id"]
     if imported and row["version"] > 1:
         rid = f"{rid}-v{row['version']}"
-    parties = _Parties()
+    parties = _Parties(hidden)
     release: dict[str, Any] = {
         "ocid": ocid, "id": rid, "date": row["published_at"], "tag": [TAGS.get(ntype, "tenderUpdate")],
         "initiationType": "tender", "language": "zh",
@@ -468,9 +477,20 @@ def project_releases(conn: sqlite3.Connection, kind: str, prefix: str = OCID_PRE
     """(ocid, releases in date order) per project of ``kind``, in project id order (streamed from the
     database: one project in memory at a time)."""
     people = redaction(conn, kind=kind)
+    key = key_of(conn)
+    hidden_ids = person_ids(conn, key)  # stored party id → keyed pseudonym of a hidden person
     projects = conn.execute("SELECT project_id, project_no FROM projects WHERE kind = ? ORDER BY project_id", (kind,))
     for pid, project_no in projects:
         mapping = people.get(pid, {})
+
+        def hidden(name: str, mapping: dict[str, str] = mapping) -> str | None:
+            """The pseudonym Datasette's ``parties`` shows for this person (the store's id for a party
+            without a USCC, keyed); a name the policy hides here that is no stored party gets one too."""
+            stored = party_id(name, None)
+            if stored in hidden_ids:
+                return hidden_ids[stored]
+            return pseudonym(key, stored) if name.strip() in mapping else None
+
         ocid = ocid_of(pid, project_no, prefix)
         rows = conn.execute(
             f"SELECT {', '.join(_NOTICE_COLUMNS)},"  # noqa: S608 - a fixed column list
@@ -481,9 +501,12 @@ def project_releases(conn: sqlite3.Connection, kind: str, prefix: str = OCID_PRE
             row = dict(zip(_NOTICE_COLUMNS, r[:-1], strict=True))
             row["fields"] = json.loads(row["fields"])
             attachments = json.loads(r[-1]) if r[-1] else []
-            if mapping:
-                row, attachments = redact_json(row, mapping), redact_json(attachments, mapping)
-            releases.append(build_release(row, ocid, attachments))
+            if not mapping:
+                releases.append(build_release(row, ocid, attachments, hidden))
+                continue
+            # Built from the names as published (two people masked alike stay two parties, each under
+            # its own pseudonym), then every string of the release redacted: keys and ids kept.
+            releases.append(redact_json(build_release(row, ocid, attachments, hidden), mapping))
         if releases:
             seen: dict[str, int] = {}
             for rel in releases:  # a release id is unique within its ocid

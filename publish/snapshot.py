@@ -5,7 +5,8 @@
 1. ``VACUUM INTO`` a new file under ``root/.building-<stamp>/`` (a consistent copy of the live
    WAL database, in rollback-journal mode; never ``cp``: users-and-integrity.md §B5);
 2. on that copy: operational tables dropped (:data:`UNPUBLISHED_TABLES`), natural persons' names
-   redacted as the privacy policy says (:func:`store.privacy.redact_copy`), the facet indexes (``store.schema.PUBLISH_INDEXES``),
+   redacted as the privacy policy says and their ``party_id`` replaced by a keyed pseudonym
+   (:func:`store.privacy.redact_copy`, :mod:`store.pseudonym`), the facet indexes (``store.schema.PUBLISH_INDEXES``),
    names beside codes (:func:`add_labels`: ``label_*`` lookup tables and ``*_name`` columns that
    Datasette's facets count, so a facet reads 广东省, not 440000), the FTS5 tables for
    Datasette's search (``notices_fts``, ``projects_fts``: pre-segmented columns indexed with
@@ -44,7 +45,7 @@ from pathlib import Path
 
 from search_index import documents
 from search_index.fts import COLUMNS, TOKENIZE, segmented_row
-from store import privacy, schema
+from store import privacy, pseudonym, schema
 from store.db import connect_ro, sha256_file
 from store.procs import die_with_parent
 from store.schema import COVERING_INDEXES, PUBLISH_INDEXES
@@ -262,7 +263,9 @@ def publish(db_path: Path, root: Path, *, keep: int = KEEP) -> Published:
             schema.drop_unpublished(conn)
             conn.executescript(PUBLISH_INDEXES)  # facet indexes (the live database has only ingestion's)
             conn.execute("BEGIN")
-            privacy.redact_copy(conn)  # natural persons as the policy shows them, before the FTS tables read the text
+            # natural persons as the policy shows them, before the FTS tables read the text; their ids
+            # keyed with the store's pseudonym key (beside db_path, never beside the copy)
+            privacy.redact_copy(conn, key=pseudonym.load_key(db_path))
             add_labels(conn)
             for sql in COVERING_INDEXES.strip().split(";\n"):  # after the label columns they cover
                 if sql.strip():

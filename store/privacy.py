@@ -13,7 +13,13 @@ them; this module finds them in the store and gives every output the same answer
   those names, longest first (a title, a page text, the JSON of ``fields`` and ``raw``).
 - :func:`redact_copy` — the same on a copy of the database about to be published (Datasette's
   snapshot, the SQLite download): every text column of every table that belongs to a project,
-  plus ``parties`` and ``rejections`` with the names of all projects.
+  plus ``parties`` and ``rejections`` with the names of all projects; and every ``party_id`` of a
+  hidden person replaced by its keyed pseudonym (:func:`person_ids`).
+- :func:`person_parties` — per party, the most protective policy over its roles and areas, for the
+  parties taken for a natural person that the policy masks or omits (they have no page of their
+  own); :func:`person_ids` — those without a USCC, their stored id (``name-`` + an unkeyed hash of
+  the name, which gives the name back) → the keyed pseudonym every output shows
+  (:mod:`store.pseudonym`).
 
 The store itself keeps the originals (and the log their hashes): the policy is applied at output
 time, so changing it rewrites no stored row and no leaf of the log.
@@ -33,8 +39,17 @@ import orjson
 from models.codelists import Kind
 from models.fields import specs_of
 from models.kinds import AREA_MODELS, LOTS_FIELD
-from models.privacy import PLACEHOLDER, Policy, PrivacyPolicy, is_natural_person, load_policy, mask
+from models.privacy import (
+    PERSON_ROLES,
+    PLACEHOLDER,
+    Policy,
+    PrivacyPolicy,
+    is_natural_person,
+    load_policy,
+    mask,
+)
 from store.config import privacy_path
+from store.pseudonym import pseudonym
 from store.read import chunks
 
 # Free-text fields that list people (not parties): the role their names are judged under.
@@ -199,6 +214,66 @@ def merged(mappings: Iterable[Mapping[str, str]]) -> Redaction:
     return out
 
 
+# -- parties that are hidden people --------------------------------------------------------------
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+def _hidden(conn: sqlite3.Connection, party_ids: Iterable[str] | None,
+            rules: PrivacyPolicy | None) -> dict[str, tuple[Policy, bool]]:
+    """party id → (the most protective policy over its roles and areas, whether it has a USCC) of the
+    parties taken for a natural person that the policy masks or omits. ``party_ids`` None: all."""
+    rules = rules or policy()
+    people = sorted(PERSON_ROLES)
+    found: dict[str, tuple[Policy, bool]] = {}
+    select = ("SELECT DISTINCT pp.party_id, pp.name, pp.role, pa.uscc, pa.name, pr.kind FROM project_parties pp"
+              " JOIN parties pa USING (party_id) JOIN projects pr USING (project_id)")
+    batches: Iterable[tuple[str, list[str]]]
+    if party_ids is None:  # one pass: organisations with a USCC are left out by SQL
+        batches = [(f"{select} WHERE pa.uscc IS NULL OR pa.uscc = '' OR pp.role IN ({_marks(len(people))})", people)]
+    else:
+        batches = []
+        for chunk in chunks(sorted(set(party_ids))):
+            # Cheap for organisations (a list page asks about every winner): a party with a USCC is a
+            # person only in a role held by people; one without is looked at by its distinct names first.
+            suspects = [pid for pid, name, uscc in conn.execute(
+                f"SELECT party_id, name, uscc FROM parties WHERE party_id IN ({_marks(len(chunk))})", chunk)  # noqa: S608
+                if conn.execute(f"SELECT 1 FROM project_parties WHERE party_id = ? AND role IN ({_marks(len(people))})"  # noqa: S608
+                                " LIMIT 1", (pid, *people)).fetchone() or not uscc and (
+                    is_natural_person(name) or any(is_natural_person(n) for (n,) in conn.execute(
+                        "SELECT DISTINCT name FROM project_parties WHERE party_id = ?", (pid,))))]
+            if suspects:
+                batches.append((f"{select} WHERE pp.party_id IN ({_marks(len(suspects))})", suspects))
+    for sql, args in batches:
+        for pid, name, role, uscc, party_name, kind in conn.execute(sql, args):
+            if not any(is_natural_person(n, uscc, role) for n in (name, party_name)):
+                continue
+            try:
+                rule = rules.of(role, kind)
+            except ValueError:  # an area this version does not know: the role's (or the default) policy
+                rule = rules.of(role)
+            if _STRENGTH[rule] > _STRENGTH[found.get(pid, (Policy.publish, False))[0]]:
+                found[pid] = (rule, bool(uscc))
+    return found
+
+
+def person_parties(conn: sqlite3.Connection, party_ids: Iterable[str] | None = None, *,
+                   rules: PrivacyPolicy | None = None) -> dict[str, Policy]:
+    """party id → the most protective policy over its roles and areas, for the parties taken for a
+    natural person (:func:`models.privacy.is_natural_person` on any name it is published under) that
+    the policy masks or omits. ``party_ids`` None: every party of the store."""
+    return {pid: rule for pid, (rule, _uscc) in _hidden(conn, party_ids, rules).items()}
+
+
+def person_ids(conn: sqlite3.Connection, key: bytes, party_ids: Iterable[str] | None = None, *,
+               rules: PrivacyPolicy | None = None) -> dict[str, str]:
+    """stored party id → keyed pseudonym (:func:`store.pseudonym.pseudonym`) of every hidden person
+    (:func:`person_parties`) without a USCC: their stored id is a hash of the name. A party with a
+    USCC keeps it (the code is a public register's, and the ``uscc`` column shows it anyway)."""
+    return {pid: pseudonym(key, pid) for pid, (_rule, uscc) in _hidden(conn, party_ids, rules).items() if not uscc}
+
+
 # -- applying a map ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=4096)
@@ -278,25 +353,24 @@ def _keys(conn: sqlite3.Connection, table: str) -> list[str]:
     return [r[1] for r in sorted(conn.execute(f'PRAGMA table_info("{table}")'), key=lambda r: r[5]) if r[5]]
 
 
-def redact_copy(conn: sqlite3.Connection, *, rules: PrivacyPolicy | None = None) -> int:
+def redact_copy(conn: sqlite3.Connection, *, key: bytes, rules: PrivacyPolicy | None = None) -> int:
     """Apply the policy to a copy of the store about to be published (never to the store itself:
     the caller's connection is on the copy). Every TEXT column of every table with a
     ``project_id`` (or, for ``notice_texts``, a ``version_id``) is redacted with its project's map;
-    ``parties`` and ``rejections`` with every project's. Call it before the full-text tables are
-    built, with ``PRAGMA secure_delete`` on or a ``VACUUM`` after, so no freed page keeps a name.
-    The versions whose logged content changed are listed in :data:`REDACTED_TABLE`. Returns the
-    number of rows changed."""
+    ``parties`` and ``rejections`` with every project's; every ``party_id`` column of every table
+    shows a hidden person's pseudonym (:func:`person_ids` with ``key``, the *store's* pseudonym key:
+    :func:`store.pseudonym.load_key` of its path, never one beside the copy), so joins still match.
+    Call it before the full-text tables are built, with ``PRAGMA secure_delete`` on or a ``VACUUM``
+    after, so no freed page keeps a name. The versions whose logged content changed are listed in
+    :data:`REDACTED_TABLE`. Returns the number of rows changed."""
+    ids = person_ids(conn, key, rules=rules)  # before the names are masked: a masked name is no person's
+    n = _pseudonymize(conn, ids)
     maps = redaction(conn, rules=rules)
     if not maps:
-        return 0
+        return n
     everyone = merged(maps.values())
     before = _notice_digests(conn, list(maps))
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'")]
-    n = 0
-    for table in tables:
-        if table in _SKIP_TABLES or table.startswith("label_"):
-            continue
+    for table in _tables(conn):
         names = {r[1] for r in conn.execute(f'PRAGMA table_xinfo("{table}")')}
         keys = _keys(conn, table)
         cols = [c for c in _text_columns(conn, table) if c not in keys]
@@ -319,6 +393,28 @@ def redact_copy(conn: sqlite3.Connection, *, rules: PrivacyPolicy | None = None)
     conn.execute(f"CREATE TABLE IF NOT EXISTS {REDACTED_TABLE} (version_id TEXT PRIMARY KEY)")
     conn.executemany(f"INSERT OR IGNORE INTO {REDACTED_TABLE} VALUES (?)",  # noqa: S608 - a fixed name
                      sorted((v,) for v, d in after.items() if before.get(v) != d))
+    return n
+
+
+def _tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables of a copy that hold a project's data (not the log, the feed, Datasette's FTS …)."""
+    return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts%'")
+            if r[0] not in _SKIP_TABLES and not r[0].startswith("label_")]
+
+
+def _pseudonymize(conn: sqlite3.Connection, ids: Mapping[str, str]) -> int:
+    """Every ``party_id`` of the copy's tables: a hidden person's stored id → its pseudonym (the same
+    in every table, so ``project_parties`` still joins ``parties``). Returns the rows changed."""
+    if not ids:
+        return 0
+    pairs = sorted((new, old) for old, new in ids.items())
+    n = 0
+    for table in _tables(conn):
+        if "party_id" in {r[1] for r in conn.execute(f'PRAGMA table_xinfo("{table}")')}:
+            before = conn.total_changes
+            conn.executemany(f'UPDATE "{table}" SET party_id = ? WHERE party_id = ?', pairs)  # noqa: S608 - a name from the schema
+            n += conn.total_changes - before
     return n
 
 

@@ -10,6 +10,8 @@ map: parties without a USCC whose name looks like a person's, and the names of t
 from __future__ import annotations
 
 import gzip
+import hashlib
+import hmac
 import json
 import sqlite3
 from pathlib import Path
@@ -21,6 +23,7 @@ from collectors.importers.headers import load_map
 from collectors.submit import submit
 from demo.generate import PEOPLE, generate_demo
 from models.codelists import Kind
+from models.identity import party_id
 from models.privacy import is_natural_person, load_policy, mask
 from publish.ocds import write_ocds
 from publish.site.downloads import write_downloads
@@ -28,7 +31,7 @@ from publish.snapshot import publish
 from search_index import SearchRequest, open_engine, update_index
 from search_index.documents import iter_notices, iter_projects
 from search_index.fts import match_expression
-from store import privacy
+from store import privacy, pseudonym
 from store.db import Store, connect_ro
 
 
@@ -203,3 +206,130 @@ def test_a_deployment_policy_that_omits(demo: dict[str, Path], tmp_path: Path, m
         conn.close()
     assert shown[PEOPLE[0]] == "（自然人，依隐私政策不公开）"
     assert PEOPLE[5] not in shown  # an expert, published under this policy
+
+
+# -- ids: a hidden person's party id is a keyed pseudonym in every output --------------------------
+
+@pytest.fixture(scope="module")
+def hidden_ids(demo: dict[str, Path]) -> dict[str, str]:
+    """stored id → expected pseudonym of every person party without a USCC (the packaged policy masks
+    every role), found by the rule; the pseudonym computed here from the key file beside the store."""
+    conn = connect_ro(demo["db"])
+    try:
+        ids = {pid for pid, name, uscc, role in conn.execute(
+            "SELECT pp.party_id, pp.name, p.uscc, pp.role FROM project_parties pp JOIN parties p USING (party_id)")
+            if not uscc and is_natural_person(name, uscc, role)}
+        key_file = pseudonym.key_path(demo["db"])
+        pseudonym.key_of(conn)  # created on first use
+    finally:
+        conn.close()
+    assert ids
+    assert all(i.startswith("name-") for i in ids)  # an unkeyed hash of the name: what must not leak
+    key = bytes.fromhex(key_file.read_text(encoding="ascii").strip())
+    return {pid: "person-" + hmac.new(key, pid.encode(), hashlib.sha256).hexdigest()[:20] for pid in ids}
+
+
+def _no_ids(data: bytes | str, hidden: dict[str, str], where: str) -> set[str]:
+    """Assert no stored id of a hidden person in ``data``; return the pseudonyms present."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    leaked = sorted(pid for pid in hidden if pid in text)
+    assert not leaked, f"{where}: stored ids of hidden persons {leaked[:3]}"
+    return {p for p in hidden.values() if p in text}
+
+
+def _snapshot_ids(db: Path, hidden: dict[str, str], where: str) -> set[str]:
+    """Every table of a published copy: no stored id, no name hash; the joins on party_id still match."""
+    conn = sqlite3.connect(db)
+    try:
+        seen: set[str] = set()
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall():
+            for row in conn.execute(f'SELECT * FROM "{table}"'):
+                seen |= _no_ids("\x1f".join(str(v) for v in row if isinstance(v, str)), hidden, f"{where} {table}")
+        orphans = conn.execute("SELECT count(*) FROM project_parties pp LEFT JOIN parties p USING (party_id)"
+                               " WHERE p.party_id IS NULL").fetchone()[0]
+        assert orphans == 0, f"{where}: project_parties rows no longer join parties"
+        shown = {r[0] for r in conn.execute("SELECT party_id FROM parties WHERE party_id LIKE 'person-%'")}
+        in_projects = {r[0] for r in conn.execute("SELECT party_id FROM project_parties WHERE party_id LIKE 'person-%'")}
+    finally:
+        conn.close()
+    assert shown == set(hidden.values()) == in_projects, where
+    return seen
+
+
+def test_a_hidden_persons_id_is_a_keyed_pseudonym_in_the_snapshot(demo: dict[str, Path],
+                                                                   hidden_ids: dict[str, str]) -> None:
+    first = publish(demo["db"], demo["tmp"] / "published-ids")
+    second = publish(demo["db"], demo["tmp"] / "published-ids")
+    assert first.db != second.db
+    for pub in (first, second):  # two publishes: the same pseudonym for the same person
+        _snapshot_ids(pub.db, hidden_ids, f"snapshot {pub.db.parent.name}")
+        _no_ids(pub.db.read_bytes(), hidden_ids, "snapshot file")
+    conn = connect_ro(demo["db"])
+    try:  # organisations without a USCC keep their ids; the store keeps the originals
+        orgs = {r[0] for r in conn.execute("SELECT party_id FROM parties WHERE party_id LIKE 'name-%'")} - set(hidden_ids)
+        stored = {r[0] for r in conn.execute("SELECT party_id FROM parties")}
+    finally:
+        conn.close()
+    assert set(hidden_ids) <= stored
+    snap = sqlite3.connect(first.db)
+    try:
+        assert orgs <= {r[0] for r in snap.execute("SELECT party_id FROM parties")}
+    finally:
+        snap.close()
+    assert not list((demo["tmp"] / "published-ids").rglob(pseudonym.KEY_NAME))  # the key stays beside the store
+
+
+def test_a_hidden_persons_id_in_downloads_and_ocds(demo: dict[str, Path], hidden_ids: dict[str, str]) -> None:
+    out = demo["tmp"] / "site-ids"
+    conn = connect_ro(demo["db"])
+    try:
+        described = write_downloads(conn, out, site_url="https://gongkai.example/")
+    finally:
+        conn.close()
+    key_text = pseudonym.key_path(demo["db"]).read_text(encoding="ascii").strip()
+    ocds_seen: set[str] = set()
+    for d in described:
+        data = (out / d["path"]).read_bytes()
+        if d["name"].endswith(".gz"):
+            data = gzip.decompress(data)
+        assert key_text.encode() not in data, d["name"]
+        seen = _no_ids(data, hidden_ids, d["name"])
+        if d["name"].endswith(".sqlite"):
+            _snapshot_ids(out / d["path"], hidden_ids, d["name"])
+        if d["ocds"]:
+            ocds_seen |= seen
+    assert any(d["ocds"] for d in described)
+    # the OCDS parties of the land users and the car buyer carry the pseudonym the snapshot shows,
+    # never a hash of the name (as published or masked)
+    suppliers = {hidden_ids[party_id(name, None)] for name in PEOPLE[:3]}
+    assert suppliers <= ocds_seen
+    for path in out.rglob("*"):
+        if path.is_file():
+            text = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            for name in PEOPLE[:3]:
+                assert hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()[:16].encode() not in text
+    assert not list(out.rglob(pseudonym.KEY_NAME))
+
+
+def test_a_hidden_persons_id_in_search_documents(demo: dict[str, Path], hidden_ids: dict[str, str]) -> None:
+    conn = connect_ro(demo["db"])
+    try:
+        docs = list(iter_notices(conn)) + list(iter_projects(conn))
+    finally:
+        conn.close()
+    for d in docs:
+        _no_ids("\x1f".join([d.key, d.title, d.text, d.summary, *d.ids]), hidden_ids, f"search document {d.key}")
+
+
+def test_the_pseudonym_key(demo: dict[str, Path], tmp_path: Path) -> None:
+    path = pseudonym.key_path(demo["db"])
+    assert path.stat().st_mode & 0o777 == 0o600  # never readable by others
+    key = pseudonym.read_key(path)
+    assert pseudonym.pseudonym(pseudonym.read_key(path), "name-x") == pseudonym.pseudonym(key, "name-x")
+    assert pseudonym.pseudonym(key, "name-x") != pseudonym.pseudonym(key, "name-y")
+    other = tmp_path / "other.db"
+    assert pseudonym.load_key(other) != key  # another deployment: other pseudonyms
+    assert pseudonym.key_path(other).exists()
+    pseudonym.key_path(other).write_text("not a key\n", encoding="ascii")
+    with pytest.raises(pseudonym.PseudonymKeyError, match="not a pseudonym key"):
+        pseudonym.load_key(other)  # a damaged key is an error, never silently replaced

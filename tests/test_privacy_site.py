@@ -27,7 +27,7 @@ from models.privacy import DEFAULT_FILE, PLACEHOLDER, is_natural_person, load_po
 from publish.site.build import build
 from publish.site.i18n import kind_label
 from publish.site.pages import overview
-from store import paths, privacy
+from store import paths, privacy, pseudonym
 from store.db import Store, connect_ro
 
 SITE_URL = "https://gongkai.test/site/"
@@ -96,6 +96,35 @@ def test_no_built_file_holds_a_full_name(site: dict[str, Path], people: dict[str
             if name.encode() in data or escaped in data:
                 leaks.append((path.relative_to(site["out"]).as_posix(), name))
     assert not leaks, leaks[:20]
+
+
+def test_no_built_file_holds_a_persons_stored_id_or_the_pseudonym_key(
+        site: dict[str, Path], people: dict[str, dict[str, object]]) -> None:
+    """A person's stored id (``name-`` + an unkeyed hash of the name) gives the name back: no page,
+    feed or sitemap of the site holds one, nor the pseudonym key (which stays beside the store,
+    created there on first use). The build's own state (``.build/``: list keys ``party:<stored id>``)
+    is never served (404 under /site/, robots.txt) and is left out of a deployed copy (docs/deploy.md)."""
+    conn = connect_ro(site["db"])
+    try:
+        hidden = {pid for pid, uscc in conn.execute("SELECT party_id, uscc FROM parties")
+                  if not uscc and pid in {p for e in people.values() for p in e["parties"]}}  # type: ignore[attr-defined]
+        pseudonym.key_of(conn)
+    finally:
+        conn.close()
+    assert hidden
+    key_file = pseudonym.key_path(site["db"])
+    key = key_file.read_text(encoding="ascii").strip().encode()
+    leaks = []
+    files = _files(site["out"])
+    for path in files:
+        data = path.read_bytes()
+        assert key not in data, path
+        if path.relative_to(site["out"]).parts[0] != ".build":
+            leaks += [(path.relative_to(site["out"]).as_posix(), pid) for pid in hidden if pid.encode() in data]
+    assert len(files) > 100  # pages in two languages, feeds, sitemap: all walked
+    assert not leaks, leaks[:20]
+    assert not list(site["out"].rglob(pseudonym.KEY_NAME))
+    assert site["out"] not in key_file.parents
 
 
 def test_each_person_shows_masked_on_their_project_pages(site: dict[str, Path],

@@ -17,7 +17,7 @@ from gongkai.cli import cli
 from models.codelists import Kind
 from publish import checkpoint
 from publish.site.build import build
-from store import log, paths
+from store import log, paths, pseudonym
 from store.db import Store
 from tests.test_site import SEEN, SITE_URL, batch_one, batch_two, ingest, notice
 
@@ -64,6 +64,25 @@ def test_init_makes_a_private_key_and_publishes_its_public_half(world):
     feed = (site / "log" / "checkpoints.atom").read_text()
     assert "<feed" in feed
     assert "— gongkai.test/site/log" in feed
+
+
+def test_init_makes_the_pseudonym_key_beside_the_database(world, tmp_path):
+    db, site = world
+    key = pseudonym.key_path(db)
+    assert key.parent == db.parent
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    secret = key.read_text(encoding="ascii").strip()
+    assert len(pseudonym.read_key(key)) == 32
+    assert not list(site.rglob(pseudonym.KEY_NAME))  # never published
+    assert not any(secret.encode() in p.read_bytes() for p in site.rglob("*") if p.is_file())
+    code, out = gk("--db", str(db), "init")  # again: the same key, kept
+    assert code == 0, out
+    assert key.read_text(encoding="ascii").strip() == secret
+    key.write_text("damaged\n", encoding="ascii")
+    code, out = gk("--db", str(db), "init")
+    assert code == 1
+    assert f"{key}: not a pseudonym key" in out
+    assert "Traceback" not in out
 
 
 def test_the_site_and_the_database_verify(world):

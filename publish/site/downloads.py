@@ -1,7 +1,8 @@
 """Bulk downloads: JSONL and formula-safe CSV per area (gzip, reproducible), a SQLite copy, the OCDS
 export (``ocds/``, gzip: :func:`publish.ocds.write_ocds`), SHA256SUMS. Every one shows natural persons as
 the privacy policy says (:mod:`store.privacy`): the exports redact what they read, the SQLite copy is
-redacted before it is vacuumed.
+redacted before it is vacuumed, a hidden person's ``party_id`` is a keyed pseudonym
+(:mod:`store.pseudonym`; the key stays beside the store, never in the site).
 
 The exports reuse :mod:`publish.export` (which neutralizes CSV formulas through
 :mod:`publish.csv_safe`). The SQLite copy is made with ``VACUUM INTO`` from the read-only
@@ -30,6 +31,7 @@ from publish.export import BOM, export_csv, export_flat_csv, export_jsonl
 from store.db import sha256_file
 from store.paths import safe_join
 from store.privacy import redact_copy
+from store.pseudonym import key_of
 from store.schema import drop_unpublished
 
 OCDS_DIR = "ocds"  # under downloads/: the OCDS export's release and record packages
@@ -110,15 +112,15 @@ def _settle(tmp: Path, target: Path) -> None:
     tmp.replace(target)
 
 
-def _strip_unpublished(copy: Path) -> None:
+def _strip_unpublished(copy: Path, key: bytes) -> None:
     """Drop from the downloadable copy what publish drops from the served snapshot, apply the privacy
-    policy as the snapshot does (:func:`store.privacy.redact_copy`); vacuum the freed pages, so no
-    dropped row and no original name is left in the file."""
+    policy as the snapshot does (:func:`store.privacy.redact_copy`, ``key``: the store's pseudonym
+    key); vacuum the freed pages, so no dropped row and no original name is left in the file."""
     conn = sqlite3.connect(copy, isolation_level=None)
     try:
         drop_unpublished(conn)
         conn.execute("BEGIN")
-        redact_copy(conn)
+        redact_copy(conn, key=key)
         conn.execute("COMMIT")
         conn.execute("VACUUM")
     finally:
@@ -164,7 +166,7 @@ def write_downloads(conn: sqlite3.Connection, out: Path, *, site_url: str | None
         conn.execute("VACUUM INTO ?", (str(tmp),))
     finally:
         conn.execute("PRAGMA query_only=ON")
-    _strip_unpublished(tmp)
+    _strip_unpublished(tmp, key_of(conn))  # the store's key (beside it), never one beside the copy
     _settle(tmp, target)
     files.append(("gongkai.sqlite", "SQLite"))
     files += [(name, _what(name)) for name in _write_ocds(conn, out, site_url)]

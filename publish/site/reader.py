@@ -26,7 +26,7 @@ import orjson
 
 from models.codelists import Kind
 from models.kinds import HEADLINE_AMOUNTS, METHOD_FIELD, awarded_amount_column
-from models.privacy import PERSON_ROLES, PLACEHOLDER, Policy, is_natural_person, mask
+from models.privacy import PLACEHOLDER, Policy, mask
 from store import privacy
 from store.schema import area_columns, project_table, table_columns
 
@@ -63,7 +63,6 @@ def _marks(n: int) -> str:
 # redacted id would break the link, not hide anything).
 _KEEP = frozenset({"version_id", "notice_id", "project_id", "party_id", "raw_sha256", "content_sha256",
                    "compiled_sha256", "corrects"})
-_STRENGTH = {Policy.publish: 0, Policy.mask: 1, Policy.omit: 2}
 Redactions = dict[str, dict[str, str]]
 
 
@@ -83,42 +82,10 @@ def redact(row: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any
 
 def person_parties(conn: sqlite3.Connection, party_ids: list[str]) -> dict[str, Policy]:
     """party id → the most protective policy over its roles and areas, for the parties taken for a
-    natural person (:func:`models.privacy.is_natural_person` on any name it is published under) that
-    the policy masks or omits. Such a party has no page: a page of its own would gather one person's
-    projects across the country under a URL derived from the full name.
-
-    Cheap for organisations (a list page asks about every winner): a party with a USCC is a person
-    only in a role held by people (``PERSON_ROLES``); one without is looked at by its distinct names
-    first, and only a party with a person's name has its roles and areas read."""
-    rules = privacy.policy()
-    found: dict[str, Policy] = {}
-    ids = sorted(set(party_ids))
-    people = sorted(PERSON_ROLES)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        suspects: list[str] = []
-        for pid, name, uscc in conn.execute(
-                f"SELECT party_id, name, uscc FROM parties WHERE party_id IN ({_marks(len(chunk))})", chunk):  # noqa: S608
-            if conn.execute(f"SELECT 1 FROM project_parties WHERE party_id = ? AND role IN ({_marks(len(people))})"  # noqa: S608
-                            " LIMIT 1", (pid, *people)).fetchone() or not uscc and (
-                    is_natural_person(name) or any(is_natural_person(n) for (n,) in conn.execute(
-                        "SELECT DISTINCT name FROM project_parties WHERE party_id = ?", (pid,)))):
-                suspects.append(pid)
-        if not suspects:
-            continue
-        for pid, name, role, uscc, party_name, kind in conn.execute(
-                "SELECT DISTINCT pp.party_id, pp.name, pp.role, pa.uscc, pa.name, pr.kind FROM project_parties pp"  # noqa: S608
-                " JOIN parties pa USING (party_id) JOIN projects pr USING (project_id)"
-                f" WHERE pp.party_id IN ({_marks(len(suspects))})", suspects):
-            if not any(is_natural_person(n, uscc, role) for n in (name, party_name)):
-                continue
-            try:
-                rule = rules.of(role, kind)
-            except ValueError:  # an area this version does not know: the role's (or the default) policy
-                rule = rules.of(role)
-            if _STRENGTH[rule] > _STRENGTH[found.get(pid, Policy.publish)]:
-                found[pid] = rule
-    return found
+    natural person that the policy masks or omits (:func:`store.privacy.person_parties`). Such a
+    party has no page: a page of its own would gather one person's projects across the country
+    under a URL derived from the full name."""
+    return privacy.person_parties(conn, party_ids) if party_ids else {}
 
 
 def shown_name(name: str | None, rule: Policy | None) -> str | None:
