@@ -227,6 +227,41 @@ def test_incremental_build_rewrites_only_changed_pages(fixture_db, tmp_path):
     assert "project/" not in " ".join(p for p in changed if "proc-" in p)
 
 
+def test_incremental_build_renders_filter_pages_only_of_the_changed_areas(fixture_db, tmp_path, monkeypatch):
+    """Batch two changes land and tender projects only: procurement's stage and method pages are not
+    rendered again (nor rewritten); tender's are, and the tender project that got its award moves from
+    the announced stage page to the awarded one (a page that should change, changes)."""
+    from publish.site import jobs
+    from publish.site.pages.listings import filter_path
+
+    out = tmp_path / "site"
+    build(fixture_db(1), out, site_url=SITE_URL, workers=1)
+    pid = sqlite3.connect(fixture_db(1)).execute(
+        "SELECT project_id FROM projects WHERE project_no = 'NN-2025-77'").fetchone()[0]
+    announced, awarded = filter_path("tender", "stage", "announced"), filter_path("tender", "stage", "awarded")
+    assert paths.project(pid).split("/")[-1] in (out / announced).read_text(encoding="utf-8")
+    proc = sorted(p.relative_to(out).as_posix() for p in out.glob("procurement/*-*.html") if "page-" not in p.name)
+    assert any(p.startswith("procurement/stage-") for p in proc)
+    assert any(p.startswith("procurement/method-") for p in proc)
+    before = {p: (out / p).stat().st_mtime_ns for p in proc}
+    rendered: list[str] = []
+    real = jobs.HANDLERS["filters"]
+    monkeypatch.setitem(jobs.HANDLERS, "filters", lambda ctx, kind: (rendered.append(kind), real(ctx, kind)))
+    time.sleep(0.02)
+    report = build(fixture_db(2), out, site_url=SITE_URL, workers=1)
+    assert report.mode == "incremental"
+    assert sorted(rendered) == ["land", "tender"]
+    assert {p: (out / p).stat().st_mtime_ns for p in proc} == before
+    name = paths.project(pid).split("/")[-1]
+    assert name not in (out / announced).read_text(encoding="utf-8")
+    assert name in (out / awarded).read_text(encoding="utf-8")
+    # and the incremental output equals a full build's
+    full = tmp_path / "full"
+    build(fixture_db(2), full, site_url=SITE_URL, workers=1)
+    for rel in [*proc, announced, awarded, "procurement/index.html", "tender/index.html"]:
+        assert (out / rel).read_bytes() == (full / rel).read_bytes(), rel
+
+
 @pytest.mark.parametrize("hostile", ["../x", "..\\x", "/etc/passwd", "．．／．．／x", "a" * 300, "..", ".", "",
                                      "x/../../y", "C:\\x", "\x00", "ok-id"])
 def test_hostile_ids_never_leave_the_site(tmp_path, hostile):

@@ -176,6 +176,24 @@ SINGLETONS: list[tuple] = [("home",), ("stats",), ("static",), ("regions",), ("f
                            *(("head", f"kind:{k.value}") for k in Kind)]
 
 
+def _filter_jobs(conn: sqlite3.Connection, project_ids: list[str] | None) -> list[tuple]:
+    """The stage and method pages of the areas of ``project_ids`` (every area when None, or when one of
+    them is gone: its area is unknown). Only those list projects of one area, whose facts may have changed."""
+    kinds = [k.value for k in Kind]
+    if project_ids is not None:
+        found: set[str] = set()
+        n = 0
+        for i in range(0, len(project_ids), 500):
+            chunk = project_ids[i:i + 500]
+            for (kind,) in conn.execute(f"SELECT kind FROM projects WHERE project_id IN ({','.join('?' * len(chunk))})",  # noqa: S608
+                                        chunk):
+                n += 1
+                found.add(kind)
+        if n == len(set(project_ids)):
+            kinds = [k for k in kinds if k in found]
+    return [("filters", k) for k in kinds]
+
+
 def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: bool = True, workers: int = 2,
           progress: Callable[[int, int], None] | None = None) -> BuildReport:
     """Build (or update) the site in ``out`` from the store ``db``.
@@ -288,7 +306,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         own = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
                + [j for j in _head_jobs(affected) if j not in SINGLETONS] + list_jobs
                + incremental_jobs(conn, project_ids, flag_changed.project_ids if flag_changed else [])
-               + SINGLETONS)
+               + SINGLETONS + _filter_jobs(conn, project_ids))
         # the unfinished jobs of a killed build first (its new pages were to be written before ours)
         seen = set(pending)
         jobs = pending + [j for j in dict.fromkeys(own) if j not in seen]  # own deduplicated, in order
@@ -312,7 +330,7 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         report.changed_projects, report.new_versions = len(project_ids), len(version_ids)
         jobs = ([("project", p) for p in project_ids] + [("notice", v) for v in version_ids]
                 + [j for j in _head_jobs(keys) if j not in SINGLETONS] + list_jobs + flag_jobs(conn, None)
-                + SINGLETONS)
+                + SINGLETONS + _filter_jobs(conn, None))
     state.executemany("INSERT OR REPLACE INTO pages VALUES (?,?,?)", sig_rows)
     state.execute("COMMIT")
     # After a killed build the recorded hashes may not match the files on disk: compare bytes.

@@ -27,6 +27,7 @@ from store.procs import die_with_parent
 Job = tuple  # ("project", id) | ("notice", id) | ("party", id) | ("region", code) | ("head", key)
 #             | ("page", key, n) | ("feed", key) | ("home",) | ("stats",) | ("static",) | ("regions",)
 #             | ("flags", "all" | "kind:<kind>" | "region:<province>")  (red flags: lists and feeds)
+#             | ("filters", kind)  (an area's stage and method pages)
 
 
 def feed_items(ctx: Ctx, key: str) -> list[str]:
@@ -74,6 +75,7 @@ HANDLERS: dict[str, Callable[..., None]] = {
     "static": overview.render_static,
     "regions": entities.render_regions_index,
     "flags": flags.render_flags,
+    "filters": listings.render_filters,
 }
 
 

@@ -124,11 +124,18 @@ def newest(ctx: Ctx, key: str, n: int = PAGE_SIZE) -> list[str]:
 
 def page_ranges(ctx: Ctx, key: str) -> dict[int, tuple[str, str]]:
     """Each numbered page's (oldest, newest) date: what a reader sees instead of a bare number
-    (pages are numbered from the oldest, so a page's file and its entries stay put as lists grow)."""
+    (pages are numbered from the oldest, so a page's file and its entries stay put as lists grow).
+    The last list's answer is kept: a build renders a list's numbered pages one after another, and
+    each needs them all (reading the whole list per page made a long list's pages quadratic)."""
+    last = ctx.memo.get("page_ranges")
+    if last is not None and last[0] == key:
+        return last[1]
     keys = [r[0] for r in ctx.state.execute(
         "SELECT sort_key FROM items WHERE list_key = ? ORDER BY sort_key, item_id", (key,))]
-    return {n + 1: (text.date(keys[i])[:10], text.date(keys[min(i + PAGE_SIZE, len(keys)) - 1])[:10])
-            for n, i in enumerate(range(0, len(keys), PAGE_SIZE))}
+    ranges = {n + 1: (text.date(keys[i])[:10], text.date(keys[min(i + PAGE_SIZE, len(keys)) - 1])[:10])
+              for n, i in enumerate(range(0, len(keys), PAGE_SIZE))}
+    ctx.memo["page_ranges"] = (key, ranges)  # one list only: the memo lives as long as the worker
+    return ranges
 
 
 def range_label(span: tuple[str, str] | None, page: int) -> str:
@@ -224,13 +231,12 @@ def filter_path(kind: str, facet: str, value: str) -> str:
     return f"{paths.slug(kind)}/{facet}-{paths.slug(value)}.html"
 
 
-def render_filters(ctx: Ctx, kind_value: str) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
-    """The static filter pages of an area: one per stage (project status) and per method present,
-    each listing the newest :data:`FILTER_LIMIT` matching projects. Returns the (value, path, count)."""
-    kind = Kind(kind_value)
+def _filter_counts(ctx: Ctx, kind: Kind) -> list[tuple[str, str, dict[str, int]]]:
+    """Per facet of an area (stage, method): (facet, column, {value: projects}) with every codelist value,
+    those present first (most projects first), then the others with 0."""
     table, method_col = reader.project_table(kind), reader.METHOD_COLUMN[kind]
-    out: tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]] = ([], [])
-    for facet, col, found in (("stage", "p.status", out[0]), ("method", f"k.{method_col}", out[1])):
+    out = []
+    for facet, col in (("stage", "p.status"), ("method", f"k.{method_col}")):
         present = ctx.conn.execute(f"SELECT {col}, count(*) FROM projects p JOIN {table} k USING (project_id)"  # noqa: S608
                                    f" WHERE {col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1").fetchall()
         # a page for every codelist value, present or not: a value that disappears (a correction)
@@ -239,6 +245,25 @@ def render_filters(ctx: Ctx, kind_value: str) -> tuple[list[tuple[str, str, int]
         counts = dict(present)
         for value in known:
             counts.setdefault(value, 0)
+        out.append((facet, col, counts))
+    return out
+
+
+def filter_links(ctx: Ctx, kind_value: str) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]]]:
+    """The (value, path, count) of an area's filter pages that list projects: stages, then methods."""
+    stages, methods = ([(v, filter_path(kind_value, facet, v), n) for v, n in counts.items() if n]
+                       for facet, _col, counts in _filter_counts(ctx, Kind(kind_value)))
+    return stages, methods
+
+
+def render_filters(ctx: Ctx, kind_value: str) -> None:
+    """The static filter pages of an area: one per stage (project status) and per method, each listing
+    the newest :data:`FILTER_LIMIT` matching projects. A job of its own (``("filters", kind)``): an
+    incremental build runs it only for the areas of the projects that changed (the area's head page,
+    rendered by every build for its totals and time, only counts them: :func:`filter_links`)."""
+    kind = Kind(kind_value)
+    table = reader.project_table(kind)
+    for facet, col, counts in _filter_counts(ctx, kind):
         for value, n in counts.items():
             ids = [r[0] for r in ctx.conn.execute(
                 f"SELECT project_id FROM projects p JOIN {table} k USING (project_id) WHERE {col} = ?"  # noqa: S608
@@ -246,8 +271,6 @@ def render_filters(ctx: Ctx, kind_value: str) -> tuple[list[tuple[str, str, int]
             summaries = reader.project_summaries(ctx.conn, ids)
             rows = with_facts(ctx, [{**summaries[i], "href": paths.project(i)} for i in ids if i in summaries])
             rel = filter_path(kind_value, facet, value)
-            if n:
-                found.append((value, rel, n))
             search = {"kind": kind_value, ("stage" if facet == "stage" else "method"): value}
 
             def make(lang: str, value: str = value, rows: list[dict[str, Any]] = rows, n: int = n,
@@ -262,7 +285,6 @@ def render_filters(ctx: Ctx, kind_value: str) -> tuple[list[tuple[str, str, int]
                                    (gettext("按日期从新到旧"), search_url(**search, sort="date", doctype="project"))]}
 
             ctx.page("listing.html", rel, make)
-    return out
 
 
 def render_kind_head(ctx: Ctx, key: str) -> None:
@@ -277,7 +299,7 @@ def render_kind_head(ctx: Ctx, key: str) -> None:
                                 " GROUP BY list_key", (lo, hi)).fetchall()
     feed = feed_paths(key)
     ranges = page_ranges(ctx, key) if total > PAGE_SIZE else {}
-    stages, methods = render_filters(ctx, parts[1]) if len(parts) == 2 else ([], [])
+    stages, methods = filter_links(ctx, parts[1]) if len(parts) == 2 else ([], [])
     flagged = reader.flagged_counts(ctx.conn).get(parts[1], 0) if len(parts) == 2 else None
 
     def make(lang: str) -> dict[str, Any]:
