@@ -92,6 +92,8 @@ def main(argv: list[str] | None = None) -> None:
                        help="skip Whoosh above this many documents (its build runs at 230-410 docs/s)")
     scale.add_argument("--before-max-rows", type=int, default=200_000,
                        help="up to this many rows, also measure Datasette without the covering indexes (a copy)")
+    scale.add_argument("--site-max-rows", type=int, default=None,
+                       help="skip the site builds above this many rows, named in the results (default: never skip)")
     scale.add_argument("--work", type=Path, default=None, help="scratch directory (default: the system's temp)")
     args = parser.parse_args(argv)
     figures: list[Figure] = []

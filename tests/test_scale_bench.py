@@ -16,7 +16,8 @@ from bench.scale import available_engines, bench_scale
 STAGES = [  # a figure name starting with each of these must be produced
     "generate: ", "submit: floor", "submit: gongkai submit of ", "compile: recompile all ",
     "site: raw write of the same ", "site: full build (", "index [{e}]: full build of ",
-    "submit: 1,000 changed notices", "index [{e}]: incremental update after 1,000 changed notices",
+    "submit: 1,000 changed notices", "site: incremental build after 1,000 changed notices (",
+    "index [{e}]: incremental update after 1,000 changed notices",
     "submit: 100 new notices", "site: incremental build after 100 new notices (",
     "index [{e}]: incremental update after 100 new notices", "publish: snapshot",
     "verify: site build with the bulk download and the signed log (", "verify: gongkai verify --site (",
