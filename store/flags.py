@@ -8,7 +8,10 @@ Two passes, both inside the writing batch's transaction:
   (the same winner for the same buyer, parcels of the same county, year and use) are evaluated for
   the batch's projects *and* for the projects they are compared with, whose result may have moved.
   Their facts are read from the compiled tables (no second compilation), and a :class:`StoreContext`
-  answers the comparisons with one query per buyer–winner pair or parcel group.
+  answers the comparisons with one query per 500 buyers (every award of theirs, which also names
+  the projects of the same pairs) and one per parcel group (an index range). The projects compared
+  with are found from the pairs and groups a project has *now*: when a correction changes a winner,
+  the projects of its former pair keep their result until one of them changes (a known limit).
 
 Only a different result is written (``INSERT OR REPLACE`` of that row), so the change feed
 (``changes`` row ``flag``) and ``flags.since`` move only when a result really changes; ``since``
