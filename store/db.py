@@ -273,6 +273,8 @@ class Batch:
         """Recompile every project this batch touched from its current notice versions."""
         self.flush()
         ids = sorted(self._projects)
+        # the pairs and groups these projects are compared in before they are rewritten (red flags)
+        before = red_flags.comparison_keys(self.store.conn, ids)
         # Read in this thread (a pool's feeder thread must never touch the connection), in
         # windows of 20,000 projects; compile through the mapper while writing results here.
         step = 20_000
@@ -287,7 +289,7 @@ class Batch:
                     rows = []
             self.store.write_projects(rows, self.seen_at)
         # indicators that compare projects: these and the projects they are compared with
-        red_flags.update_across(self.store.conn, ids, self.seen_at, red_flags.thresholds(thresholds_path()))
+        red_flags.update_across(self.store.conn, ids, self.seen_at, red_flags.thresholds(thresholds_path()), before)
         self.counts.projects += len(ids)
         self._projects.clear()
 

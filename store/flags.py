@@ -10,8 +10,8 @@ Two passes, both inside the writing batch's transaction:
   Their facts are read from the compiled tables (no second compilation), and a :class:`StoreContext`
   answers the comparisons with one query per 500 buyers (every award of theirs, which also names
   the projects of the same pairs) and one per parcel group (an index range). The projects compared
-  with are found from the pairs and groups a project has *now*: when a correction changes a winner,
-  the projects of its former pair keep their result until one of them changes (a known limit).
+  with are those of the pairs and groups a project has now *and* had before the batch
+  (:func:`comparison_keys`): a corrected winner also moves the results of its former pair.
 
 Only a different result is written (``INSERT OR REPLACE`` of that row), so the change feed
 (``changes`` row ``flag``) and ``flags.since`` move only when a result really changes; ``since``
@@ -46,6 +46,8 @@ _WINNER_ROLES = (Role.winner.value, Role.land_user.value, Role.transferee.value)
 _BUYER_ROLES = (Role.buyer.value, Role.tenderer.value, Role.transferor.value)
 # the parties the comparisons read (an agent or a losing bidder is never compared): fewer to build
 _COMPARED_ROLES = ",".join(f"'{r}'" for r in (*_BUYER_ROLES, *_WINNER_ROLES))
+_BUYER_SQL = ",".join(f"'{r}'" for r in _BUYER_ROLES)
+_WINNER_SQL = ",".join(f"'{r}'" for r in _WINNER_ROLES)
 
 
 @cache
@@ -141,6 +143,14 @@ class StoreContext:
         self._fetch(sorted({p.party_id for f in facts for p in f.project.parties
                             if p.role.value in _BUYER_ROLES and p.party_id not in self._buyers}))
 
+    def prefetch_buyers(self, buyers: Iterable[str]) -> None:
+        """Read the awards of ``buyers`` (those not read yet)."""
+        self._fetch(sorted(set(buyers) - self._buyers))
+
+    def projects_of(self, pair: Pair) -> list[str]:
+        """The projects of one buyer–winner pair (its buyer read by a prefetch)."""
+        return self._projects.get(pair, [])
+
     def _fetch(self, buyers: Sequence[str]) -> None:
         found: dict[tuple[str, str, str], list[date]] = {}
         for i in range(0, len(buyers), _IN):
@@ -180,7 +190,8 @@ class StoreContext:
             return None
         return region.code, facts.project.first_published_at.year, use
 
-    def _load_group(self, key: tuple[str, int, str]) -> list[tuple[str, Decimal]]:
+    def group_members(self, key: Group) -> list[tuple[str, Decimal]]:
+        """(project, price per m²) of every priced parcel of a group (read once per pass)."""
         if key not in self._groups:
             rows = self.conn.execute(  # an index range (projects_group), not a scan of every land project
                 "SELECT p.project_id, l.price_fen, l.area_m2 FROM projects p JOIN projects_land l USING (project_id)"
@@ -195,13 +206,13 @@ class StoreContext:
         key = self._group(facts)
         if key is None:
             return []
-        return [unit for pid, unit in self._load_group(key) if pid != facts.project.id]
+        return [unit for pid, unit in self.group_members(key) if pid != facts.project.id]
 
     def group_projects(self, facts: Facts) -> set[str]:
         """The priced parcels of the same group as ``facts`` (a parcel without a price or an area
         compares with nothing: its result never moves with the others')."""
         key = self._group(facts)
-        return {pid for pid, _unit in self._load_group(key)} if key is not None else set()
+        return {pid for pid, _unit in self.group_members(key)} if key is not None else set()
 
 
 def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterator[Facts]:
@@ -252,9 +263,38 @@ def light_facts(conn: sqlite3.Connection, project_ids: Sequence[str]) -> Iterato
             yield Facts(project, tuple(sorted(steps.get(pid, []), key=lambda s: s.published_at)))
 
 
+Pair = tuple[str, str, str]  # buyer, winner, kind
+Group = tuple[str, int, str]  # county, year, land use
+
+
+def comparison_keys(conn: sqlite3.Connection, project_ids: Sequence[str]) -> tuple[set[Pair], set[Group]]:
+    """The buyer–winner pairs and parcel groups ``project_ids`` have in the store: read before a batch
+    rewrites them, so that :func:`update_across` also revisits the projects of a pair or group a
+    project has left (a corrected winner, region or use)."""
+    pairs: set[Pair] = set()
+    groups: set[Group] = set()
+    ids = list(project_ids)
+    for i in range(0, len(ids), _IN):
+        chunk = ids[i:i + _IN]
+        marks = ",".join("?" * len(chunk))
+        pairs.update(conn.execute(
+            "SELECT DISTINCT b.party_id, w.party_id, p.kind FROM project_parties b"  # noqa: S608
+            f" JOIN project_parties w ON w.project_id = b.project_id AND w.role IN ({_WINNER_SQL})"
+            " JOIN projects p ON p.project_id = b.project_id"
+            f" WHERE b.project_id IN ({marks}) AND b.role IN ({_BUYER_SQL})", chunk))
+        groups.update(conn.execute(
+            "SELECT DISTINCT p.region_code, p.first_year, l.land_use FROM projects p JOIN projects_land l"  # noqa: S608
+            f" USING (project_id) WHERE p.project_id IN ({marks}) AND p.kind = 'land'"
+            " AND p.region_code IS NOT NULL AND l.land_use IS NOT NULL", chunk))
+    return pairs, groups
+
+
 def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at: str,
-                  table: Thresholds | None = None) -> int:
-    """Evaluate the indicators that compare projects for ``project_ids`` and their neighbours."""
+                  table: Thresholds | None = None,
+                  before: tuple[set[Pair], set[Group]] | None = None) -> int:
+    """Evaluate the indicators that compare projects for ``project_ids`` and their neighbours: the
+    projects of the pairs and groups they have now, and of those they had ``before`` the batch
+    (:func:`comparison_keys`)."""
     if not any(ind.scope == "across" for ind in REGISTRY.values()) or not project_ids:
         return 0
     table = table or thresholds(None)
@@ -266,7 +306,13 @@ def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at:
     every = list(light_facts(conn, sorted(set(project_ids))))
     context.prefetch(every)
     known = {f.project.id for f in every}
-    related = set().union(*(context.pair_projects(f) | context.group_projects(f) for f in every)) - known
+    related = set().union(*(context.pair_projects(f) | context.group_projects(f) for f in every))
+    if before is not None:
+        old_pairs, old_groups = before
+        context.prefetch_buyers({buyer for buyer, _w, _k in old_pairs})
+        related.update(*(context.projects_of(pair) for pair in old_pairs))
+        related.update(pid for group in old_groups for pid, _unit in context.group_members(group))
+    related -= known
     every += light_facts(conn, sorted(related))
     for facts in every:
         inds = applicable(facts.kind, "across")

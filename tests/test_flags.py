@@ -103,3 +103,16 @@ def test_since_keeps_the_time_a_status_was_reached(store, tmp_path):
     assert row[0] == "flagged"
     assert "共将 4 个项目" in row[2]
     assert row[1] == since
+
+
+def test_a_corrected_winner_moves_the_results_of_its_former_pair(store, tmp_path):
+    # three awards of one pair: the third sees all three and is flagged
+    put(store, tmp_path, Kind.procurement, award(1, "2025-02-01") + award(2, "2025-03-01") + award(3, "2025-04-01"),
+        "a.json")
+    assert flags(store, "X-REPEAT")["某市学校设备采购3"][0] == "flagged"
+    # the first result is corrected to another winner: the pair now has two awards, so the third,
+    # though nothing of it was submitted again, is clear (it is found through the pair the first had)
+    put(store, tmp_path, Kind.procurement, award(1, "2025-02-01", winner="另一家科技有限公司")[1:], "b.json")
+    got = flags(store, "X-REPEAT")
+    assert got["某市学校设备采购3"][0] == "clear", got["某市学校设备采购3"]
+    assert "共 2 个" in got["某市学校设备采购3"][1]
