@@ -24,9 +24,11 @@ from collectors.submit import submit
 from demo.generate import PEOPLE, generate_demo
 from models.codelists import Kind
 from models.privacy import DEFAULT_FILE, PLACEHOLDER, is_natural_person, load_policy, mask
-from publish.site.build import build
+from publish.site import reader
+from publish.site.build import _whole_party_lists, build
 from publish.site.i18n import kind_label
 from publish.site.pages import overview
+from publish.site.state import open_state
 from store import paths, privacy, pseudonym
 from store.db import Store, connect_ro
 
@@ -277,3 +279,81 @@ def test_the_reader_redacts_what_every_page_reads(site: dict[str, Path],
     for name in people:
         assert name not in text, name
     assert mask(PEOPLE[0]) in text
+
+
+def _state_rows(out: Path) -> list[tuple]:
+    conn = open_state(out)
+    try:
+        return [(table, *row) for table in ("items", "pages", "files", "pending", "meta")
+                for row in conn.execute(f"SELECT * FROM {table}")]
+    finally:
+        conn.close()
+
+
+def test_the_build_state_keeps_no_list_of_a_hidden_person(site: dict[str, Path],
+                                                          people: dict[str, dict[str, object]]) -> None:
+    """A hidden person has no page, so no ``party:<stored id>`` list either: the name-derived id never
+    lands in the site directory, not even in ``.build/`` (organisations keep their lists)."""
+    hidden = {p for e in people.values() for p in e["parties"]}  # type: ignore[attr-defined]
+    rows = _state_rows(site["out"])
+    keys = {r[1] for r in rows if r[0] == "items"}
+    assert hidden
+    assert any(k.startswith("party:") for k in keys)  # the organisations' lists are there
+    leaks = [r for r in rows for pid in hidden if any(pid in str(v) for v in r)]
+    assert not leaks, leaks[:5]
+
+
+def test_an_incremental_build_drops_or_restores_a_whole_party_list(site: dict[str, Path],
+                                                                   people: dict[str, dict[str, object]],
+                                                                   tmp_path: Path) -> None:
+    """A changed project can hide a party or show it again: its whole list goes, or comes back with
+    every project of the party (not only the changed project's entry)."""
+    person = sorted(p for e in people.values() for p in e["parties"])[0]  # type: ignore[attr-defined]
+    conn = connect_ro(site["db"])
+    state = open_state(tmp_path)
+    try:
+        org, n = conn.execute("SELECT party_id, count(DISTINCT project_id) FROM project_parties GROUP BY 1"
+                              " ORDER BY 2 DESC, 1 LIMIT 1").fetchone()
+        assert n > 1
+        assert org not in privacy.person_parties(conn, [org])
+        # the state as a build left it before: the person listed (hidden since), the organisation not (new)
+        state.execute("INSERT INTO items VALUES (?, '2024', '2024', 'p-x', 'r', 'land')", (f"party:{person}",))
+        gone, back = _whole_party_lists(conn, state, {org}, {person})
+        assert [r[0] for r in gone] == [f"party:{person}"]
+        assert {r[0] for r in back} == {f"party:{org}"}
+        assert len({r[3] for r in back}) == n
+        state.execute("INSERT INTO items VALUES (?, '2024', '2024', 'p-y', 'r', 'land')", (f"party:{org}",))
+        assert _whole_party_lists(conn, state, {org}, set())[1] == []  # a list the state has: left alone
+    finally:
+        state.close()
+        conn.close()
+
+
+def test_a_build_computes_each_projects_map_once_and_the_next_build_again(
+        site: dict[str, Path], people: dict[str, dict[str, object]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """reader.cache_policy: one map per project for the build's connection only; a new build (a new
+    connection, or cache_policy again) asks the store again, so a changed project gets a new map."""
+    pid = sorted(people[PEOPLE[0]]["projects"])[0]  # type: ignore[index]
+    asked: list[list[str]] = []
+    real = privacy.redaction
+
+    def counting(conn: object, ids: list[str]) -> dict[str, dict[str, str]]:
+        asked.append(list(ids))
+        return real(conn, ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(privacy, "redaction", counting)
+    first, other = connect_ro(site["db"]), connect_ro(site["db"])
+    try:
+        reader.cache_policy(first)
+        maps = reader.redactions(first, [pid])
+        assert PEOPLE[0] in maps[pid]
+        assert reader.redactions(first, [pid, pid]) == maps
+        assert asked == [[pid]]  # the second page of the same project read nothing
+        reader.redactions(other, [pid])  # another connection is never served from the cache
+        reader.cache_policy(first)  # the next build
+        reader.redactions(first, [pid])
+        assert asked == [[pid], [pid], [pid]]
+    finally:
+        reader.cache_policy(None)
+        first.close()
+        other.close()

@@ -32,7 +32,7 @@ from models.codelists import Kind
 from publish import checkpoint, resources
 from publish.site import downloads as dl
 from publish.site import jobs as jobmod
-from publish.site.lists import Version, list_has_pages, page_sigs, project_items
+from publish.site.lists import Version, list_has_pages, page_sigs, party_item, project_items
 from publish.site.pages.flags import flag_jobs, incremental_jobs
 from publish.site.reader import data_as_of
 from publish.site.sitemap import write_robots, write_sitemaps
@@ -86,7 +86,10 @@ def _version(r: tuple) -> Version:
 
 
 def _all_items(conn: sqlite3.Connection) -> Iterator[tuple]:
-    """Items of every project (a merge of three scans ordered by project id)."""
+    """Items of every project (a merge of three scans ordered by project id). A natural person the
+    privacy policy hides (:func:`store.privacy.person_parties`) has no list: no page shows it, and its
+    key would keep the stored, name-derived party id in the site directory."""
+    hidden = set(privacy.person_parties(conn))
     versions = conn.execute(_VERSION_SQL + " ORDER BY project_id")
     parties = conn.execute("SELECT DISTINCT project_id, party_id FROM project_parties ORDER BY project_id, party_id")
     v_next = next(versions, None)
@@ -103,15 +106,19 @@ def _all_items(conn: sqlite3.Connection) -> Iterator[tuple]:
         while p_next is not None and p_next[0] < pid:
             p_next = next(parties, None)
         while p_next is not None and p_next[0] == pid:
-            ps.append(p_next[1])
+            if p_next[1] not in hidden:
+                ps.append(p_next[1])
             p_next = next(parties, None)
         yield from project_items(pid, kind, first, sha, vs, ps)
 
 
-def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tuple], list[str]]:
-    """Items of some projects, and the version ids of those projects."""
+def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tuple], list[str], set[str], set[str]]:
+    """Items of some projects, the version ids of those projects, and their parties: the shown ones
+    and the hidden people (who get no list, as in :func:`_all_items`)."""
     rows: list[tuple] = []
     version_ids: list[str] = []
+    shown: set[str] = set()
+    hidden: set[str] = set()
     for i in range(0, len(project_ids), 500):
         chunk = project_ids[i:i + 500]
         marks = ",".join("?" * len(chunk))
@@ -120,14 +127,40 @@ def _items_of(conn: sqlite3.Connection, project_ids: list[str]) -> tuple[list[tu
             vs.setdefault(r[0], []).append(_version(r))
             version_ids.append(r[1])
         ps: dict[str, list[str]] = {}
-        for pid, party in conn.execute(f"SELECT DISTINCT project_id, party_id FROM project_parties"  # noqa: S608
-                                       f" WHERE project_id IN ({marks})", chunk):
-            ps.setdefault(pid, []).append(party)
+        pairs = conn.execute(f"SELECT DISTINCT project_id, party_id FROM project_parties"  # noqa: S608
+                             f" WHERE project_id IN ({marks})", chunk).fetchall()
+        people = privacy.person_parties(conn, {party for _pid, party in pairs})
+        for pid, party in pairs:
+            if party in people:
+                hidden.add(party)
+            else:
+                shown.add(party)
+                ps.setdefault(pid, []).append(party)
         for pid, kind, first, sha in conn.execute(
                 f"SELECT project_id, kind, first_published_at, compiled_sha256 FROM projects"  # noqa: S608
                 f" WHERE project_id IN ({marks})", chunk):
             rows += project_items(pid, kind, first, sha, vs.get(pid, []), ps.get(pid, []))
-    return rows, version_ids
+    return rows, version_ids, shown, hidden
+
+
+def _whole_party_lists(conn: sqlite3.Connection, state: sqlite3.Connection, shown: set[str], hidden: set[str]
+                       ) -> tuple[list[tuple], list[tuple]]:
+    """A changed project can hide a party (a new role held by people) or show it again: its whole list
+    goes or comes, not only the changed projects' entries. Returns (rows to delete, rows to insert):
+    every row of a hidden party's list in the state, and every project of a shown party whose list
+    the state does not have (a new party, or one hidden until now)."""
+    gone: list[tuple] = []
+    for party in sorted(hidden):
+        gone += state.execute("SELECT list_key, sort_key, seen_key, item_id, rev, facet FROM items WHERE list_key = ?",
+                              (f"party:{party}",)).fetchall()
+    back: list[tuple] = []
+    for party in sorted(shown):
+        if state.execute("SELECT 1 FROM items WHERE list_key = ? LIMIT 1", (f"party:{party}",)).fetchone():
+            continue
+        back += [party_item(party, pid, kind, first, sha) for pid, kind, first, sha in conn.execute(
+            "SELECT DISTINCT pr.project_id, pr.kind, pr.first_published_at, pr.compiled_sha256 FROM project_parties pp"
+            " JOIN projects pr USING (project_id) WHERE pp.party_id = ?", (party,))]
+    return gone, back
 
 
 def _can_continue(meta: dict[str, str], fp: str, db: Path) -> bool:
@@ -286,9 +319,13 @@ def _build(db: Path, out: Path, *, site_url: str, full: bool, downloads: bool, w
         pending = _pending(state)
         report.new_versions = changed.new_versions
         project_ids = changed.project_ids  # every change names its project: its pages and lists are redone
-        rows, version_ids = _items_of(conn, project_ids)
+        rows, version_ids, shown, hidden = _items_of(conn, project_ids)
+        gone, back = _whole_party_lists(conn, state, shown, hidden)  # before the changed projects' rows go
+        rows += back
         ids = project_ids + version_ids
-        old: set[tuple[str, str, str]] = set()
+        old: set[tuple[str, str, str]] = {(r[0], r[3], r[4]) for r in gone}
+        state.executemany("DELETE FROM items WHERE list_key = ? AND sort_key = ? AND item_id = ?",
+                          [(r[0], r[1], r[3]) for r in gone])
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             marks_ = ",".join("?" * len(chunk))

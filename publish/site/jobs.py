@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.site import feeds
+from publish.site import feeds, reader
 from publish.site.lists import FEED_SIZE
 from publish.site.pages import entities, flags, listings, overview, records
 from publish.site.pages.context import Ctx
@@ -102,8 +102,9 @@ _PARENT = 0  # the build process (workers die with it: no orphan keeps writing i
 def make_ctx(setup: WorkerSetup, state: sqlite3.Connection | None = None) -> Ctx:
     st = state if state is not None else connect_ro(state_path(setup.out))  # the build state: read-only too
     # 128 MiB page cache: a worker renders thousands of pages that read the same parts of the store.
-    return Ctx(connect_ro(setup.db, check_same_thread=False, cache_mib=128), st, Renderer(),
-               Writer(setup.out, setup.known), setup.as_of, setup.site_url, setup.downloads)
+    conn = connect_ro(setup.db, check_same_thread=False, cache_mib=128)
+    reader.cache_policy(conn)  # one redaction map per project and build process (a new build: new maps)
+    return Ctx(conn, st, Renderer(), Writer(setup.out, setup.known), setup.as_of, setup.site_url, setup.downloads)
 
 
 def _init() -> None:
@@ -135,6 +136,7 @@ def run_all(jobs: list[Job], setup: WorkerSetup, state: sqlite3.Connection, *, w
             run(ctx, job)
             if progress and i % 500 == 0:
                 progress(i, len(jobs))
+        reader.cache_policy(None)
         ctx.conn.close()
         return ctx.writer.written, ctx.writer.changed
     _JOBS, _SETUP, _PARENT = jobs, setup, os.getpid()

@@ -8,7 +8,8 @@ its projects sorted by first publication. Feeds read the same items by ``seen_ke
 time the version was first seen), so a late-collected old notice still reaches subscribers.
 
 List keys: ``kind:<kind>``; ``kind:<kind>:year:<yyyy>``; ``kind:<kind>:prov:<code>``;
-``region:<code>`` (every level: province, prefecture, county); ``party:<id>`` (projects).
+``region:<code>`` (every level: province, prefecture, county); ``party:<id>`` (projects; none for a
+natural person the privacy policy hides, who has no page: the build leaves them out).
 The feeds of everything (``all``) and of a party (``pfeed:<id>``) are queried from the store.
 """
 
@@ -65,9 +66,14 @@ def project_items(project_id: str, kind: str, first_published_at: str, compiled_
         facet = f"{v.kind}|{v.notice_type}|{rev}"
         for key in version_lists(v):
             yield (key, v.published_at, v.first_seen_at, v.version_id, rev, facet)
-    rev = compiled_sha256[:16]  # the project's entry changes when its compiled state does
     for p in sorted(set(party_ids)):
-        yield (f"party:{p}", first_published_at, first_published_at, project_id, rev, kind)
+        yield party_item(p, project_id, kind, first_published_at, compiled_sha256)
+
+
+def party_item(party_id: str, project_id: str, kind: str, first_published_at: str, compiled_sha256: str) -> tuple:
+    """The ``items`` row of a project on a party's list (``party:<id>``)."""
+    rev = compiled_sha256[:16]  # the project's entry changes when its compiled state does
+    return (f"party:{party_id}", first_published_at, first_published_at, project_id, rev, kind)
 
 
 def page_count(n: int) -> int:

@@ -66,9 +66,62 @@ _KEEP = frozenset({"version_id", "notice_id", "project_id", "party_id", "raw_sha
 Redactions = dict[str, dict[str, str]]
 
 
+class _BuildCache:
+    """What one build's connection asked before, computed once per build process: each project's
+    redaction map (None: nothing to redact) and list facts, each party's hidden-person rule (None:
+    shown), whether the store has flags."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn  # held, so the slot never matches another connection
+        self.maps: dict[str, dict[str, str] | None] = {}
+        self.people: dict[str, Policy | None] = {}
+        self.facts: dict[str, dict[str, Any] | None] = {}
+        self.flags: bool | None = None
+
+
+_CACHE: _BuildCache | None = None
+# Entries kept before a cache starts afresh (a worker of a 1M-notice build sees every project; mostly
+# None entries, well under 100 MB at this size).
+_CACHE_MAX = 500_000
+
+
+def cache_policy(conn: sqlite3.Connection | None) -> None:
+    """Remember the policy's answers (redaction maps, hidden people), the list facts of projects
+    (:func:`project_facts`) and :func:`has_flags` for ``conn`` until the next call.
+
+    For a build's connection only (``jobs.make_ctx``): a build renders every page of a project from
+    the same store state, so one map per project and build process is right, and the next build (a
+    new connection) computes them again: a project changed since is never shown with an old map.
+    ``None`` stops caching. Other connections are never cached."""
+    global _CACHE
+    _CACHE = _BuildCache(conn) if conn is not None else None
+
+
+def _cache(conn: sqlite3.Connection) -> _BuildCache | None:
+    cache = _CACHE
+    if cache is None or cache.conn is not conn:
+        return None
+    if len(cache.maps) + len(cache.people) + len(cache.facts) > _CACHE_MAX:
+        cache.maps.clear()
+        cache.people.clear()
+        cache.facts.clear()
+    return cache
+
+
 def redactions(conn: sqlite3.Connection, project_ids: list[str]) -> Redactions:
-    """project id → {name as published → name as shown} (:func:`store.privacy.redaction`, Chinese)."""
-    return privacy.redaction(conn, project_ids) if project_ids else {}
+    """project id → {name as published → name as shown} (:func:`store.privacy.redaction`, Chinese).
+    With :func:`cache_policy` on ``conn``, only the projects not asked before are read (in one batch)."""
+    if not project_ids:
+        return {}
+    cache = _cache(conn)
+    if cache is None:
+        return privacy.redaction(conn, project_ids)
+    missing = [p for p in dict.fromkeys(project_ids) if p not in cache.maps]
+    if missing:
+        found = privacy.redaction(conn, missing)
+        for pid in missing:
+            cache.maps[pid] = found.get(pid)
+    return {p: m for p in dict.fromkeys(project_ids) if (m := cache.maps[p])}
 
 
 def redact(row: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any]:
@@ -85,7 +138,17 @@ def person_parties(conn: sqlite3.Connection, party_ids: list[str]) -> dict[str, 
     natural person that the policy masks or omits (:func:`store.privacy.person_parties`). Such a
     party has no page: a page of its own would gather one person's projects across the country
     under a URL derived from the full name."""
-    return privacy.person_parties(conn, party_ids) if party_ids else {}
+    if not party_ids:
+        return {}
+    cache = _cache(conn)
+    if cache is None:
+        return privacy.person_parties(conn, party_ids)
+    missing = [p for p in dict.fromkeys(party_ids) if p not in cache.people]
+    if missing:
+        found = privacy.person_parties(conn, missing)
+        for pid in missing:
+            cache.people[pid] = found.get(pid)
+    return {p: rule for p in dict.fromkeys(party_ids) if (rule := cache.people[p]) is not None}
 
 
 def shown_name(name: str | None, rule: Policy | None) -> str | None:
@@ -321,7 +384,21 @@ def headline_sql(kind: Kind) -> str:
 
 
 def project_facts(conn: sqlite3.Connection, project_ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Per project: status, winners (names), headline amount (fen), method, region, first publication."""
+    """Per project: status, winners (names), headline amount (fen), method, region, first publication.
+    With :func:`cache_policy` on ``conn``, only the projects not asked before are read (a project is
+    on a dozen lists). The dicts returned are shared: read them, never change them."""
+    cache = _cache(conn)
+    if cache is None:
+        return _project_facts(conn, project_ids)
+    missing = [p for p in dict.fromkeys(project_ids) if p not in cache.facts]
+    if missing:
+        found = _project_facts(conn, missing)
+        for pid in missing:
+            cache.facts[pid] = found.get(pid)
+    return {p: f for p in dict.fromkeys(project_ids) if (f := cache.facts[p]) is not None}
+
+
+def _project_facts(conn: sqlite3.Connection, project_ids: list[str]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     ids = sorted(set(project_ids))
     for i in range(0, len(ids), 500):
@@ -390,7 +467,13 @@ FLAG_COLS = ("indicator", "status", "why_zh", "why_en", "since")
 def has_flags(conn: sqlite3.Connection) -> bool:
     """Whether the store has the ``flags`` table (a database no writer has opened since issue 10 has not:
     its pages show no flags until then)."""
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flags'").fetchone() is not None
+    cache = _cache(conn)
+    if cache is not None and cache.flags is not None:
+        return cache.flags
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'flags'").fetchone() is not None
+    if cache is not None:
+        cache.flags = found
+    return found
 
 
 def flagged_counts(conn: sqlite3.Connection) -> dict[str, int]:

@@ -6,7 +6,8 @@ A small SQLite file in the output directory (``.build/state.sqlite``; robots.txt
 - ``files(path, sha256, size)``: every file the build wrote, in first-written order (the
   sitemap lists pages in that order, so its old chunks never change);
 - ``items(list_key, sort_key, seen_key, item_id, rev, facet)``: list membership, e.g. the
-  notice version ``n-…-v1`` is in ``kind:land``, ``region:440606``, ``party:<id>`` (projects) …;
+  notice version ``n-…-v1`` is in ``kind:land``, ``region:440606``, ``party:<id>`` (projects; never
+  a natural person the privacy policy hides: their stored id derives from the name) …;
   ``rev`` changes when the item's entry on a list page must change; ``facet`` feeds totals;
 - ``pages(list_key, page, sig)``: a signature of each numbered list page's entries, so an
   incremental build re-renders only the pages whose entries changed;
