@@ -116,12 +116,18 @@ def redactions(conn: sqlite3.Connection, project_ids: list[str]) -> Redactions:
     cache = _cache(conn)
     if cache is None:
         return privacy.redaction(conn, project_ids)
-    missing = [p for p in dict.fromkeys(project_ids) if p not in cache.maps]
+    return _through(cache.maps, project_ids, lambda ids: privacy.redaction(conn, ids))
+
+
+def _through(memo: dict[str, Any], keys: list[str], fetch: Any) -> dict[str, Any]:
+    """``fetch`` (keys → {key: value}) asked only for the keys ``memo`` does not hold, in one call;
+    the keys with a value (a missing one is remembered as None) from ``memo``."""
+    missing = [k for k in dict.fromkeys(keys) if k not in memo]
     if missing:
-        found = privacy.redaction(conn, missing)
-        for pid in missing:
-            cache.maps[pid] = found.get(pid)
-    return {p: m for p in dict.fromkeys(project_ids) if (m := cache.maps[p])}
+        found = fetch(missing)
+        for k in missing:
+            memo[k] = found.get(k)
+    return {k: v for k in dict.fromkeys(keys) if (v := memo[k])}
 
 
 def redact(row: dict[str, Any], mapping: dict[str, str] | None) -> dict[str, Any]:
@@ -143,12 +149,7 @@ def person_parties(conn: sqlite3.Connection, party_ids: list[str]) -> dict[str, 
     cache = _cache(conn)
     if cache is None:
         return privacy.person_parties(conn, party_ids)
-    missing = [p for p in dict.fromkeys(party_ids) if p not in cache.people]
-    if missing:
-        found = privacy.person_parties(conn, missing)
-        for pid in missing:
-            cache.people[pid] = found.get(pid)
-    return {p: rule for p in dict.fromkeys(party_ids) if (rule := cache.people[p]) is not None}
+    return _through(cache.people, party_ids, lambda ids: privacy.person_parties(conn, ids))
 
 
 def shown_name(name: str | None, rule: Policy | None) -> str | None:
