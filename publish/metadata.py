@@ -57,6 +57,7 @@ ZH_COLUMNS = {
     "indicator": "风险指标", "why_zh": "说明（中文）", "why_en": "说明（英文）", "used_values": "所用数值（JSON）",
     "since": "本状态起始时间", "indicator_name": "风险指标名称", "flag_count": "风险提示数",
     "definition": "定义", "definition_en": "英文定义", "basis": "依据", "op": "操作", "leaf": "日志叶（JSON）",
+    "kinds": "领域", "projects": "项目数", "flagged_projects": "有风险提示的项目数", "rate": "风险提示率（%）",
 }
 _NAME_COLUMNS = {"kind_name": "Area, by name (facet).", "notice_type_name": "Stage, by name (facet).",
                  "province_name": "Province, by name (facet).", "status_name": "Lifecycle status, by name (facet).",

@@ -206,6 +206,28 @@ def add_flag_counts(conn: sqlite3.Connection) -> None:
     conn.execute("UPDATE projects SET flag_count = f.n FROM (SELECT project_id, count(*) AS n FROM flags"
                  " WHERE status = 'flagged' GROUP BY project_id) AS f WHERE f.project_id = projects.project_id")
     conn.execute("CREATE INDEX projects_flag_count ON projects (flag_count)")
+    add_buyer_flag_rates(conn)
+
+
+BUYER_ROLES_SQL = "'buyer', 'tenderer', 'grantor', 'transferor'"  # who spends or sells, per area
+
+
+def add_buyer_flag_rates(conn: sqlite3.Connection) -> None:
+    """``buyer_flag_rates``: per buyer, its projects and how many of them a flag marks, counted once
+    per publish. The canned query ``flag_rates_by_buyer`` reads it instead of grouping every
+    project's parties per request (595 ms p95 at 100k notices, growing with the corpus). Built after
+    the redaction, from the published names and ids."""
+    conn.execute("DROP TABLE IF EXISTS buyer_flag_rates")
+    conn.execute("CREATE TABLE buyer_flag_rates (party_id TEXT PRIMARY KEY, name TEXT NOT NULL, kinds TEXT,"
+                 " projects INTEGER NOT NULL, flagged_projects INTEGER NOT NULL, rate REAL NOT NULL)")
+    conn.execute(
+        "INSERT INTO buyer_flag_rates SELECT pp.party_id, max(pp.name), group_concat(DISTINCT p.kind_name),"  # noqa: S608
+        " count(DISTINCT p.project_id), count(DISTINCT CASE WHEN p.flag_count > 0 THEN p.project_id END),"
+        " round(100.0 * count(DISTINCT CASE WHEN p.flag_count > 0 THEN p.project_id END)"
+        "       / count(DISTINCT p.project_id), 1)"
+        f" FROM project_parties pp JOIN projects p ON p.project_id = pp.project_id WHERE pp.role IN ({BUYER_ROLES_SQL})"
+        " GROUP BY pp.party_id")
+    conn.execute("CREATE INDEX buyer_flag_rates_order ON buyer_flag_rates (rate DESC, projects DESC, name)")
 
 
 def check(db: Path) -> None:
