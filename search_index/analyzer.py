@@ -22,7 +22,7 @@ distinct characters of each record).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import rjieba
 
@@ -81,6 +81,12 @@ def pair_tokens(folded: str) -> Iterator[str]:
     """``a_b`` for adjacent positions p, p + 1: the main words, and a sub-word on one side with the
     main word on the other (``国有土地 使用权`` also yields ``土地_使用权``; sub-word × sub-word pairs
     are left out: they would double the postings). A two-word phrase becomes one term."""
+    return pairs_of(positioned_tokens(folded))
+
+
+def pairs_of(toks: Iterable[tuple[str, int]]) -> Iterator[str]:
+    """:func:`pair_tokens` of tokens already segmented ([(token, position)]), so that a caller that
+    needs the tokens too segments the text once."""
     prev: list[str] = []
     cur: list[str] = []
     cur_pos = -1
@@ -94,7 +100,7 @@ def pair_tokens(folded: str) -> Iterator[str]:
             for sub in cur[1:]:
                 yield f"{a}_{sub}"
 
-    for tok, pos in positioned_tokens(folded):
+    for tok, pos in toks:
         if pos != cur_pos:
             yield from pairs()
             prev, cur, cur_pos = cur, [], pos

@@ -11,11 +11,14 @@ default) and tantivy (:mod:`search_index.tantivy_engine`). :func:`open_engine` a
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Protocol
+from typing import Any, Protocol
+
+from search_index.highlight import mark, snippet
+from search_index.query import QueryError
 
 FACETS = ("kind", "province", "year", "notice_type", "doctype", "flag")
 # Values of the "flag" filter and facet besides an indicator code (models.indicators: P-SINGLE …):
@@ -94,6 +97,15 @@ class SearchRequest:
     size: int = 20
     facets: bool = True
 
+    def check(self) -> None:
+        """Refuse a sort, page size or depth no engine serves (:class:`search_index.query.QueryError`)."""
+        if self.sort not in SORTS:
+            raise QueryError(f"unknown sort {self.sort!r}: one of {', '.join(SORTS)}")
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise QueryError(f"page size must be 1–{MAX_PAGE_SIZE}")
+        if self.page < 1 or self.page * self.size > MAX_DEPTH:
+            raise QueryError(f"page must be ≥ 1 and page × size ≤ {MAX_DEPTH}: narrow the search with filters")
+
 
 @dataclass
 class Hit:
@@ -117,6 +129,21 @@ class Hit:
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # (text, is_match) pieces
     title_marked: list[tuple[str, bool]] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # Document.flags of a project hit
+
+    @classmethod
+    def of_stored(cls, f: Mapping[str, Any], score: float, tokens: list[str]) -> Hit:
+        """A hit from a document's stored fields (either engine's; a field it does not store is
+        empty), with the snippet and title marked for the query's ``tokens``."""
+        flags = f.get("flags") or []
+        return cls(
+            key=f["key"], doctype=f["doctype"], id=f["id"], project_id=f["project_id"],
+            version_id=f.get("version_id") or "", kind=f["kind"], notice_type=f.get("notice_type") or "",
+            status=f.get("status") or "", title=f["title"], published_at=f["published_at"],
+            region_code=f.get("region") or "", region_name=f.get("region_name") or "",
+            province_code=f.get("province") or "", publisher=f.get("publisher") or "",
+            project_no=f.get("project_no") or "", amount_fen=f.get("amount"), score=score,
+            snippet=snippet(f.get("summary") or "", tokens), title_marked=mark(f["title"], tokens),
+            flags=flags.split() if isinstance(flags, str) else list(flags))
 
 
 @dataclass

@@ -6,7 +6,7 @@ The same analysis as the Whoosh engine, done in Python before tantivy sees the t
 - ``text``: the folded, rjieba-segmented tokens of :func:`search_index.analyzer.positioned_tokens`
   (main words and the sub-words inside them), space-joined and indexed with a whitespace
   tokenizer; term frequencies only (no positions: see ``pairs``).
-- ``pairs``: adjacent word pairs (``土地_使用权``) as in :func:`search_index.analyzer.pair_tokens`,
+- ``pairs``: adjacent word pairs (``土地_使用权``) as in :func:`search_index.analyzer.pair_tokens` (:func:`~search_index.analyzer.pairs_of` of the tokens),
   so a phrase (and a query word that segments into several words) is a term lookup, exactly
   as in the Whoosh engine: both engines find the same documents.
 - ``chars``: the distinct CJK characters of the text (as the FTS5 tables carry): a
@@ -38,21 +38,17 @@ import orjson
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
-from search_index.analyzer import distinct_cjk, is_cjk, positioned_tokens
+from search_index.analyzer import distinct_cjk, is_cjk, pairs_of, positioned_tokens
 from search_index.engine import (
     FACETS,
     FLAG_ANY,
     FLAG_NONE,
-    MAX_DEPTH,
-    MAX_PAGE_SIZE,
-    SORTS,
     Document,
     Hit,
     SearchRequest,
     SearchResult,
 )
 from search_index.fold import fold
-from search_index.highlight import mark, snippet
 from search_index.query import ParsedQuery, QueryError, Term, parse
 
 SCHEMA_VERSION = 1  # bump when the schema or the analysis changes: forces a full rebuild
@@ -94,37 +90,13 @@ def _register(ix: tantivy.Index) -> tantivy.Index:
     return ix
 
 
-def _pairs(toks: list[tuple[str, int]]) -> Iterator[str]:
-    """``a_b`` for adjacent positions, as :func:`search_index.analyzer.pair_tokens` (computed from the
-    tokens already segmented, so the text is segmented once)."""
-    prev: list[str] = []
-    cur: list[str] = []
-    cur_pos = -1
-
-    def pairs() -> Iterator[str]:
-        if prev and cur:
-            a, b = prev[0], cur[0]
-            yield f"{a}_{b}"
-            for sub in prev[1:]:
-                yield f"{sub}_{b}"
-            for sub in cur[1:]:
-                yield f"{a}_{sub}"
-
-    for tok, pos in toks:
-        if pos != cur_pos:
-            yield from pairs()
-            prev, cur, cur_pos = cur, [], pos
-        cur.append(tok)
-    yield from pairs()
-
-
 def _analyse(doc: Document) -> tuple[str, str, str]:
     """The segmented ``text``, ``pairs`` and ``chars`` of a validated document (the costly part:
     run in worker processes during a full build)."""
     doc.validate()
     folded = fold(doc.text)
     toks = list(positioned_tokens(folded))
-    return " ".join(t for t, _p in toks), " ".join(_pairs(toks)), distinct_cjk(folded)
+    return " ".join(t for t, _p in toks), " ".join(pairs_of(toks)), distinct_cjk(folded)
 
 
 def _analysed(docs: Iterable[Document], procs: int) -> Iterator[tuple[Document, tuple[str, str, str]]]:
@@ -364,12 +336,7 @@ class TantivyEngine:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         req = request
-        if req.sort not in SORTS:
-            raise QueryError(f"unknown sort {req.sort!r}: one of {', '.join(SORTS)}")
-        if not 1 <= req.size <= MAX_PAGE_SIZE:
-            raise QueryError(f"page size must be 1–{MAX_PAGE_SIZE}")
-        if req.page < 1 or req.page * req.size > MAX_DEPTH:
-            raise QueryError(f"page must be ≥ 1 and page × size ≤ {MAX_DEPTH}: narrow the search with filters")
+        req.check()
         parsed = parse(req.query) if req.query.strip() else None
         with self._lock:
             searcher = self._searcher()
@@ -409,14 +376,7 @@ class TantivyEngine:
         hits = []
         for key, address in result.hits:
             f = orjson.loads(searcher.doc(address).get_first("stored"))
-            hits.append(Hit(
-                key=f["key"], doctype=f["doctype"], id=f["id"], project_id=f["project_id"],
-                version_id=f["version_id"], kind=f["kind"], notice_type=f["notice_type"], status=f["status"],
-                title=f["title"], published_at=f["published_at"], region_code=f["region"],
-                region_name=f["region_name"], province_code=f["province"], publisher=f["publisher"],
-                project_no=f["project_no"], amount_fen=f["amount"],
-                score=float(key) if sort == "relevance" and key is not None else 0.0,
-                snippet=snippet(f["summary"], tokens), title_marked=mark(f["title"], tokens), flags=f["flags"]))
+            hits.append(Hit.of_stored(f, float(key) if sort == "relevance" and key is not None else 0.0, tokens))
         total = int(result.count or 0)
         return SearchResult(query=parsed.text if parsed is not None else "", total=total, page=req.page,
                             size=req.size, hits=hits, facets=facets, took_ms=(time.perf_counter() - started) * 1000)

@@ -46,16 +46,12 @@ from search_index.engine import (
     FACETS,
     FLAG_ANY,
     FLAG_NONE,
-    MAX_DEPTH,
-    MAX_PAGE_SIZE,
-    SORTS,
     Document,
     Hit,
     SearchRequest,
     SearchResult,
 )
 from search_index.fold import fold
-from search_index.highlight import mark, snippet
 from search_index.query import ParsedQuery, QueryError, Term, parse
 
 INDEX_NAME = "gongkai"
@@ -460,12 +456,7 @@ class WhooshEngine:
     def search(self, request: SearchRequest) -> SearchResult:
         started = time.perf_counter()
         req = request
-        if req.sort not in SORTS:
-            raise QueryError(f"unknown sort {req.sort!r}: one of {', '.join(SORTS)}")
-        if not 1 <= req.size <= MAX_PAGE_SIZE:
-            raise QueryError(f"page size must be 1–{MAX_PAGE_SIZE}")
-        if req.page < 1 or req.page * req.size > MAX_DEPTH:
-            raise QueryError(f"page must be ≥ 1 and page × size ≤ {MAX_DEPTH}: narrow the search with filters")
+        req.check()
         parsed = parse(req.query) if req.query.strip() else None
         with self._lock:
             state = self._current()
@@ -495,15 +486,7 @@ class WhooshEngine:
             for i in range(max(0, (req.page - 1) * req.size), min(limit, results.scored_length())):
                 docnum = results.docnum(i)
                 f = s.stored_fields(docnum)
-                hits.append(Hit(
-                    key=f["key"], doctype=f["doctype"], id=f["id"], project_id=f["project_id"],
-                    version_id=f.get("version_id", ""), kind=f["kind"], notice_type=f.get("notice_type", ""),
-                    status=f.get("status", ""), title=f["title"], published_at=f["published_at"],
-                    region_code=f.get("region", ""), region_name=f.get("region_name", ""),
-                    province_code=f.get("province", ""), publisher=f.get("publisher", ""),
-                    project_no=f.get("project_no", ""), amount_fen=f.get("amount"),
-                    score=float(results.score(i) or 0.0), snippet=snippet(f.get("summary", ""), tokens),
-                    title_marked=mark(f["title"], tokens), flags=(f.get("flags") or "").split()))
+                hits.append(Hit.of_stored(f, float(results.score(i) or 0.0), tokens))
         return SearchResult(query=parsed.text if parsed is not None else "", total=len(docs), page=req.page, size=req.size, hits=hits,
                             facets=facets, took_ms=(time.perf_counter() - started) * 1000)
 

@@ -145,20 +145,9 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
     items = [reader.redact(i, maps.get(i["project_id"])) for i in items]
     # Newest first by the version's own time (an instant: offsets compared), the id breaking ties.
     items.sort(key=lambda i: (_dt(i["published_at"]).timestamp(), i["version_id"]), reverse=True)
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    tag = tag_base(site_url)
-    fg = FeedGenerator()
-    fg.id(f"{tag}feed/{clean(feed_rel)}")
-    fg.title(clean(title) or "Gongkai")
-    fg.subtitle("公共资源配置信息公开 · public-resource allocation disclosures")
-    fg.link(href=base + page_rel, rel="alternate")
-    fg.link(href=base + feed_rel, rel="self")
-    fg.language("zh-CN")
-    fg.generator("gongkai")  # no version: an upgrade must not change every feed's bytes
-    newest = _dt(items[0]["published_at"])
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    fg.description(clean(title) or "Gongkai")
+    base, tag = _bases(site_url)
+    fg = _feed(title, "公共资源配置信息公开 · public-resource allocation disclosures", base, tag, feed_rel, page_rel,
+               _dt(items[0]["published_at"]))
     for item in items:
         fe = fg.add_entry(order="append")
         label = i18n.notice_type_label(item["notice_type"], "zh")
@@ -171,6 +160,28 @@ def build_feed(conn: sqlite3.Connection, version_ids: list[str], *, title: str, 
         fe.published(_dt(item["published_at"]))  # RSS pubDate
         fe.description(summary(item))
     return fg.atom_str(pretty=True), fg.rss_str(pretty=True)
+
+
+def _bases(site_url: str) -> tuple[str, str]:
+    """The site's URL with its final slash, and the tag URI base of entry ids."""
+    return (site_url if site_url.endswith("/") else site_url + "/"), tag_base(site_url)
+
+
+def _feed(title: str, subtitle: str, base: str, tag: str, feed_rel: str, page_rel: str,
+          newest: datetime) -> FeedGenerator:
+    """A feed's head: id, title, links, language and its time (the newest entry's)."""
+    fg = FeedGenerator()
+    fg.id(f"{tag}feed/{clean(feed_rel)}")
+    fg.title(clean(title) or "Gongkai")
+    fg.subtitle(subtitle)
+    fg.link(href=base + page_rel, rel="alternate")
+    fg.link(href=base + feed_rel, rel="self")
+    fg.language("zh-CN")
+    fg.generator("gongkai")  # no version: an upgrade must not change every feed's bytes
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    fg.description(clean(title) or "Gongkai")
+    return fg
 
 
 # -- red flags: newly flagged projects -----------------------------------------------------------------
@@ -194,20 +205,10 @@ def build_flag_feed(rows: list[dict[str, Any]], *, title: str, site_url: str, fe
     with no flagged project is still written (its time is the data's), so a cleared flag leaves no
     stale feed behind."""
     items = sorted(rows, key=lambda r: (_dt(r["since"]).timestamp(), r["project_id"]), reverse=True)
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    tag = tag_base(site_url)
-    fg = FeedGenerator()
-    fg.id(f"{tag}feed/{clean(feed_rel)}")
-    fg.title(clean(title) or "Gongkai")
-    fg.subtitle("风险提示：值得再看一眼的理由，不是结论 · red flags: a reason to look, not a finding")
-    fg.link(href=base + page_rel, rel="alternate")
-    fg.link(href=base + feed_rel, rel="self")
-    fg.language("zh-CN")
-    fg.generator("gongkai")  # no version: an upgrade must not change every feed's bytes
+    base, tag = _bases(site_url)
     newest = _dt(items[0]["since"]) if items else (_dt(as_of) if as_of else datetime(2026, 1, 1, tzinfo=UTC))
-    fg.updated(newest)
-    fg.lastBuildDate(newest)
-    fg.description(clean(title) or "Gongkai")
+    fg = _feed(title, "风险提示：值得再看一眼的理由，不是结论 · red flags: a reason to look, not a finding", base, tag,
+               feed_rel, page_rel, newest)
     for row in items:
         fe = fg.add_entry(order="append")
         moment = _dt(row["since"])
