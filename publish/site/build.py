@@ -238,7 +238,9 @@ def build(db: Path, out: Path, *, site_url: str, full: bool = False, downloads: 
         return _build(db, out, site_url=site_url, full=full, downloads=downloads, workers=workers, progress=progress)
 
 
-TEMP_NAME = re.compile(r"^\..+\.\d+\.tmp$")  # Writer and downloads: .<name>.<pid>.tmp
+# Writer and downloads: .<name>.<pid>.tmp, and the rollback journal SQLite keeps beside the download
+# copy while it strips it (.gongkai.sqlite.<pid>.tmp-journal; -wal/-shm should a mode ever change)
+TEMP_NAME = re.compile(r"^\..+\.\d+\.tmp(?:-journal|-wal|-shm)?$")
 
 
 def remove_temp_files(out: Path) -> int:
