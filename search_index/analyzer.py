@@ -21,8 +21,9 @@ distinct characters of each record).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 import rjieba
 
@@ -64,48 +65,59 @@ def _main_words(folded: str) -> Iterator[str]:
         yield word
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _group(word: str) -> tuple[str, ...] | None:
+    """The tokens one word of the accurate cut yields at its position: the word (Latin stripped of
+    ``-_./`` at its ends), then its Latin parts or CJK sub-words; ``None`` for spaces and punctuation.
+    Memoized: a corpus repeats a few hundred thousand words, so a long build looks most of them up
+    instead of segmenting them again (the per-token Python work was most of an index build)."""
+    if not _WORDISH.search(word):
+        return None
+    if word.isascii():
+        word = word.strip("-_./")
+        if not word:
+            return None
+        return (word, *_LATIN_PARTS.findall(word)) if _LATIN_SEP.search(word) else (word,)
+    return (word, *_subwords(word)) if len(word) > 2 else (word,)
+
+
+def word_groups(folded: str) -> list[tuple[str, ...]]:
+    """Per position 0, 1, 2 … of already folded text, the tokens found there: the main word first,
+    then its sub-words or Latin parts. :func:`positioned_tokens` and :func:`pairs_of_groups` in one
+    segmentation."""
+    return [g for g in map(_group, rjieba.cut(folded)) if g is not None]
+
+
 def positioned_tokens(folded: str) -> Iterator[tuple[str, int]]:
     """(token, position) of already folded text: main words numbered 0, 1, 2 …, sub-words share them."""
-    for pos, word in enumerate(_main_words(folded)):
-        yield word, pos
-        if word.isascii():
-            if _LATIN_SEP.search(word):
-                for part in _LATIN_PARTS.findall(word):
-                    yield part, pos
-        elif len(word) > 2:
-            for sub in _subwords(word):
-                yield sub, pos
+    for pos, group in enumerate(word_groups(folded)):
+        for tok in group:
+            yield tok, pos
 
 
 def pair_tokens(folded: str) -> Iterator[str]:
     """``a_b`` for adjacent positions p, p + 1: the main words, and a sub-word on one side with the
     main word on the other (``国有土地 使用权`` also yields ``土地_使用权``; sub-word × sub-word pairs
     are left out: they would double the postings). A two-word phrase becomes one term."""
-    return pairs_of(positioned_tokens(folded))
+    return iter(pairs_of_groups(word_groups(folded)))
 
 
-def pairs_of(toks: Iterable[tuple[str, int]]) -> Iterator[str]:
-    """:func:`pair_tokens` of tokens already segmented ([(token, position)]), so that a caller that
-    needs the tokens too segments the text once."""
-    prev: list[str] = []
-    cur: list[str] = []
-    cur_pos = -1
-
-    def pairs() -> Iterator[str]:
-        if prev and cur:
-            a, b = prev[0], cur[0]
-            yield f"{a}_{b}"
-            for sub in prev[1:]:
-                yield f"{sub}_{b}"
-            for sub in cur[1:]:
-                yield f"{a}_{sub}"
-
-    for tok, pos in toks:
-        if pos != cur_pos:
-            yield from pairs()
-            prev, cur, cur_pos = cur, [], pos
-        cur.append(tok)
-    yield from pairs()
+def pairs_of_groups(groups: list[tuple[str, ...]]) -> list[str]:
+    """:func:`pair_tokens` of text already segmented by :func:`word_groups`, so that a caller that needs
+    the tokens too segments the text once. Main-word pairs first, then the sub-word pairs (an index
+    keeps no positions for pairs: only which pairs occur counts)."""
+    mains = [g[0] for g in groups]
+    out = list(map("_".join, zip(mains, mains[1:])))  # noqa: B905 (one shorter by design)
+    last = len(groups) - 1
+    for i in [i for i, g in enumerate(groups) if len(g) > 1]:
+        subs = groups[i][1:]
+        if i < last:
+            b = mains[i + 1]
+            out += [f"{sub}_{b}" for sub in subs]
+        if i > 0:
+            a = mains[i - 1]
+            out += [f"{a}_{sub}" for sub in subs]
+    return out
 
 
 def tokens(text: str) -> list[tuple[str, int]]:

@@ -25,7 +25,7 @@ from models.normalize.amounts import yuan_to_fen
 from search_index.engine import Document
 from search_index.fold import fold
 from store import read
-from store.privacy import redact_row, redaction
+from store.privacy import Redaction, redact_row, redaction
 
 # Identifier-like runs inside titles and bodies (project numbers in brackets, parcel numbers …).
 _ID_IN_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-_/.()]{4,}[A-Za-z0-9)]")
@@ -172,11 +172,14 @@ def _chunks(items: list[str], n: int = CHUNK) -> Iterator[list[str]]:
     return read.chunks(items, n)
 
 
-def iter_notices(conn: sqlite3.Connection, notice_ids: list[str] | None = None) -> Iterator[Document]:
-    """Documents of the current version of every notice (or of the given notice ids)."""
+def iter_notices(conn: sqlite3.Connection, notice_ids: list[str] | None = None, *,
+                 people: dict[str, Redaction] | None = None) -> Iterator[Document]:
+    """Documents of the current version of every notice (or of the given notice ids). ``people``:
+    :func:`store.privacy.redaction` of every project, when the caller has it already (a full build
+    reads it once for notices and projects: it parses every notice's fields)."""
     base = f"SELECT {NOTICE_COLUMNS} FROM notices WHERE superseded_at IS NULL"  # noqa: S608 - fixed columns
     if notice_ids is None:
-        people = redaction(conn)
+        people = redaction(conn) if people is None else people
         for row in conn.execute(base):
             yield notice_document(redact_row(row, people.get(row[2], {})))  # row[2]: the project id
         return
@@ -200,10 +203,12 @@ def project_inputs(conn: sqlite3.Connection,
             yield row, kind_rows.get(row[0]), parties.get(row[0], [])
 
 
-def iter_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None) -> Iterator[Document]:
-    """Documents of every project (or of the given project ids), with their parties and typed columns."""
+def iter_projects(conn: sqlite3.Connection, project_ids: list[str] | None = None, *,
+                  people: dict[str, Redaction] | None = None) -> Iterator[Document]:
+    """Documents of every project (or of the given project ids), with their parties and typed columns.
+    ``people``: as for :func:`iter_notices`, covering at least these projects."""
     flags = flagged_codes(conn, project_ids)
-    people = redaction(conn, project_ids)
+    people = redaction(conn, project_ids) if people is None else people
     for row, kind_row, parties in project_inputs(conn, project_ids):
         mapping = people.get(row[0], {})
         if mapping:

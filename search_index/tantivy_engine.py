@@ -3,10 +3,10 @@
 The same analysis as the Whoosh engine, done in Python before tantivy sees the text
 (tantivy's own tokenizers do not segment Chinese: baselines.md §9 pitfall 4):
 
-- ``text``: the folded, rjieba-segmented tokens of :func:`search_index.analyzer.positioned_tokens`
+- ``text``: the folded, rjieba-segmented tokens of :func:`search_index.analyzer.word_groups`
   (main words and the sub-words inside them), space-joined and indexed with a whitespace
   tokenizer; term frequencies only (no positions: see ``pairs``).
-- ``pairs``: adjacent word pairs (``土地_使用权``) as in :func:`search_index.analyzer.pair_tokens` (:func:`~search_index.analyzer.pairs_of` of the tokens),
+- ``pairs``: adjacent word pairs (``土地_使用权``) as in :func:`search_index.analyzer.pair_tokens` (:func:`~search_index.analyzer.pairs_of_groups`),
   so a phrase (and a query word that segments into several words) is a term lookup, exactly
   as in the Whoosh engine: both engines find the same documents.
 - ``chars``: the distinct CJK characters of the text (as the FTS5 tables carry): a
@@ -27,6 +27,7 @@ commit, then wait for tantivy's merges.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import shutil
 import threading
 import time
@@ -38,7 +39,7 @@ import orjson
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
-from search_index.analyzer import distinct_cjk, is_cjk, pairs_of, positioned_tokens
+from search_index.analyzer import distinct_cjk, is_cjk, pairs_of_groups, word_groups
 from search_index.engine import (
     FACETS,
     FLAG_ANY,
@@ -95,8 +96,8 @@ def _analyse(doc: Document) -> tuple[str, str, str]:
     run in worker processes during a full build)."""
     doc.validate()
     folded = fold(doc.text)
-    toks = list(positioned_tokens(folded))
-    return " ".join(t for t, _p in toks), " ".join(pairs_of(toks)), distinct_cjk(folded)
+    groups = word_groups(folded)
+    return " ".join(itertools.chain.from_iterable(groups)), " ".join(pairs_of_groups(groups)), distinct_cjk(folded)
 
 
 def _analysed(docs: Iterable[Document], procs: int) -> Iterator[tuple[Document, tuple[str, str, str]]]:

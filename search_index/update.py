@@ -25,6 +25,7 @@ from search_index import whoosh_engine as we
 from search_index.engine import backend, engine_name, open_engine
 from store import changes
 from store.db import connect_ro
+from store.privacy import redaction
 
 # (``we`` is used for the index state file only: read_state / write_state are engine-neutral JSON)
 FULL_BUILD_TIMEOUT_BASE = 120.0  # seconds, plus per document below
@@ -40,8 +41,9 @@ def _connect(db_path: Path) -> sqlite3.Connection:
 def _all_documents(db_path: Path):
     conn = _connect(db_path)
     try:
-        yield from documents.iter_projects(conn)
-        yield from documents.iter_notices(conn)
+        people = redaction(conn)  # every project's natural persons, read once for both document types
+        yield from documents.iter_projects(conn, people=people)
+        yield from documents.iter_notices(conn, people=people)
     finally:
         conn.close()
 
