@@ -87,6 +87,7 @@ def test_table_pages_with_facets(server, table):
     assert r.status_code == 200, r.text[:300]
     results = r.json()["facet_results"]
     assert set(facets[:2]) <= set(results)
+    assert set(results) == set(facets)  # each once: the two asked for are the metadata's (gongkai_facets)
     assert not r.json().get("suggested_facets")  # suggest_facets is off
     html = server.get(f"/gongkai/{table}", params=params)
     assert html.status_code == 200
@@ -233,6 +234,26 @@ def test_totals_per_buyer_and_land_price_by_region_name(server):
     assert totals == sorted(totals, reverse=True)
     land = server.get("/gongkai/land_price_per_m2.json", params={"_shape": "array"}).json()
     assert all(_CJK.search(r["省份"]) and not r["省份"].isdigit() for r in land)
+
+
+def test_a_facet_asked_twice_is_computed_and_shown_once(server):
+    """Datasette 0.65 alone answers ``_facet=kind_name`` on a table whose metadata shows it already as
+    ``kind_name`` and ``kind_name_2`` (twice the scans); datasette/plugins/gongkai_facets.py drops the repeat."""
+    year = server.get("/gongkai/notices.json", params={"_size": "1", "_shape": "array"}).json()[0]["published_year"]
+    params = [("_facet", "kind_name"), ("_facet", "province_name"), ("_facet", "notice_type"), ("_facet", "notice_type"),
+              ("published_year", str(year)), ("_size", "3")]
+    r = server.get("/gongkai/notices.json", params=params)
+    assert r.status_code == 200, r.text[:300]
+    body = r.json()
+    results = body["facet_results"]
+    assert set(results) == set(TABLES["notices"]["facets"]) | {"notice_type"}
+    assert sum(v["count"] for v in results["kind_name"]["results"]) == body["filtered_table_rows_count"] > 0
+    assert all(f"{year}" == str(v["value"]) for v in results["published_year"]["results"])  # the filter still holds
+    html = server.get("/gongkai/notices", params=params).text
+    assert html.count('data-column="kind_name"') == html.count('data-column="notice_type_name"') >= 1
+    # a JSON facet config and other parameters pass through untouched
+    r = server.get("/gongkai/notices.json", params=[("_facet", '{"column": "kind_name"}'), ("_size", "1")])
+    assert r.status_code == 200
 
 
 @pytest.mark.parametrize(("table", "facet"), [("projects", "province_name"), ("projects", "status_name"),
