@@ -32,7 +32,8 @@ from search_index.fold import fold
 _WORDISH = re.compile(r"\w", re.UNICODE)
 _LATIN_PARTS = re.compile(r"[a-z0-9]+")
 _LATIN_SEP = re.compile(r"[^a-z0-9]")
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CJK_CHAR = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # one CJK character (the engines' one-character search)
+_CJK = re.compile(CJK_CHAR)
 
 
 def is_cjk(ch: str) -> bool:

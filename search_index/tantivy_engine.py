@@ -9,7 +9,8 @@ The same analysis as the Whoosh engine, done in Python before tantivy sees the t
 - ``pairs``: adjacent word pairs (``土地_使用权``) as in :func:`search_index.analyzer.pair_tokens` (:func:`~search_index.analyzer.pairs_of_groups`),
   so a phrase (and a query word that segments into several words) is a term lookup, exactly
   as in the Whoosh engine: both engines find the same documents.
-- ``chars``: the distinct CJK characters of the text (as the FTS5 tables carry): a
+- ``chars``: the CJK characters of the folded text (as the FTS5 tables carry), split by tantivy's
+  regex tokenizer on :data:`search_index.analyzer.CJK_CHAR` (in Rust, not Python): a
   one-character query (``矿``) matches every document containing it, inside words too.
 - ``ids``: identifiers as whole folded tokens, matched exactly.
 - Filter, facet and sort fields are fast fields (raw strings, integers; money in fen as an
@@ -39,7 +40,7 @@ import orjson
 import tantivy
 from tantivy import FieldType, Occur, Order, Query
 
-from search_index.analyzer import distinct_cjk, is_cjk, pairs_of_groups, word_groups
+from search_index.analyzer import CJK_CHAR, is_cjk, pairs_of_groups, word_groups
 from search_index.engine import (
     FACETS,
     FLAG_ANY,
@@ -52,8 +53,9 @@ from search_index.engine import (
 from search_index.fold import fold
 from search_index.query import ParsedQuery, QueryError, Term, parse
 
-SCHEMA_VERSION = 1  # bump when the schema or the analysis changes: forces a full rebuild
+SCHEMA_VERSION = 2  # bump when the schema or the analysis changes: forces a full rebuild (2: chars by tantivy)
 TOKENIZER = "gongkai_ws"  # whitespace only: the text arrives segmented and folded
+CHARS_TOKENIZER = "gongkai_cjk"  # each CJK character of the folded text is a token
 BUILD_HEAP = 512_000_000  # bytes for the full-build writer (split between its threads); fewer flushes, fewer merges
 UPDATE_HEAP = 64_000_000  # incremental updates: 1,000 documents fit many times over
 WRITER_WAIT = 30.0  # seconds to wait for another process's writer lock before failing
@@ -81,23 +83,24 @@ def schema() -> tantivy.Schema:
     sb.add_bytes_field("stored", stored=True, indexed=False, fast=False)  # what a hit shows, one JSON value
     sb.add_text_field("text", tokenizer_name=TOKENIZER, index_option="freq")
     sb.add_text_field("pairs", tokenizer_name=TOKENIZER, index_option="freq")
-    sb.add_text_field("chars", tokenizer_name=TOKENIZER, index_option="basic")
+    sb.add_text_field("chars", tokenizer_name=CHARS_TOKENIZER, index_option="basic")
     sb.add_text_field("ids", tokenizer_name=TOKENIZER, index_option="freq")
     return sb.build()
 
 
 def _register(ix: tantivy.Index) -> tantivy.Index:
     ix.register_tokenizer(TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    ix.register_tokenizer(CHARS_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(CJK_CHAR)).build())
     return ix
 
 
 def _analyse(doc: Document) -> tuple[str, str, str]:
-    """The segmented ``text``, ``pairs`` and ``chars`` of a validated document (the costly part:
-    run in worker processes during a full build)."""
+    """The segmented ``text`` and ``pairs``, and the folded text for ``chars``, of a validated document
+    (the costly part: run in worker processes during a full build)."""
     doc.validate()
     folded = fold(doc.text)
     groups = word_groups(folded)
-    return " ".join(itertools.chain.from_iterable(groups)), " ".join(pairs_of_groups(groups)), distinct_cjk(folded)
+    return " ".join(itertools.chain.from_iterable(groups)), " ".join(pairs_of_groups(groups)), folded
 
 
 def _analysed(docs: Iterable[Document], procs: int) -> Iterator[tuple[Document, tuple[str, str, str]]]:
