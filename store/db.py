@@ -465,9 +465,13 @@ class Store:
         row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None or int(row[0]) > SCHEMA_VERSION:
             raise StoreError(f"{self.path} has schema version {row and row[0]}; this gongkai knows {SCHEMA_VERSION}")
-        if not self.db["notice_texts"].exists() or not self._has_change_feed() or not self.db["log"].exists():  # added to schema version 1
+        if (not self.db["notice_texts"].exists() or not self._has_change_feed() or not self.db["log"].exists()  # added to schema version 1
+                or not self._has_index("project_parties_party_project")):  # replaced project_parties_party
             self.init()  # later: created by the first writer (the feed's consumers then run in full once)
         self.add_area_columns()
+
+    def _has_index(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
 
     def _has_change_feed(self) -> bool:
         marks = ",".join("?" * len(CHANGE_TRIGGERS))

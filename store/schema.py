@@ -124,7 +124,11 @@ CREATE TABLE IF NOT EXISTS project_parties (
     ) VIRTUAL,
     PRIMARY KEY (project_id, party_id, role, lot, rank)
 );
-CREATE INDEX IF NOT EXISTS project_parties_party ON project_parties (party_id, role);
+-- covering (party, role, project): a party's projects in one role are an index range, with no row read
+-- per project (store.flags reads a buyer's awards to one winner through it). Schema version 1 had
+-- (party_id, role) under the name project_parties_party: dropped once the new one exists.
+CREATE INDEX IF NOT EXISTS project_parties_party_project ON project_parties (party_id, role, project_id);
+DROP INDEX IF EXISTS project_parties_party;
 
 CREATE TABLE IF NOT EXISTS rejections (
     id INTEGER PRIMARY KEY,

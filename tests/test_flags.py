@@ -116,3 +116,35 @@ def test_a_corrected_winner_moves_the_results_of_its_former_pair(store, tmp_path
     got = flags(store, "X-REPEAT")
     assert got["某市学校设备采购3"][0] == "clear", got["某市学校设备采购3"]
     assert "共 2 个" in got["某市学校设备采购3"][1]
+
+
+def test_the_comparisons_read_the_pairs_asked_about_not_every_award_of_the_buyer(store, tmp_path):
+    from store.flags import StoreContext, light_facts
+
+    put(store, tmp_path, Kind.procurement, award(1, "2025-02-01") + award(2, "2025-03-01")
+        + award(3, "2025-04-01", winner="另一家科技有限公司"), "a.json")
+    ids = dict(store.conn.execute("SELECT title, project_id FROM projects"))
+    context = StoreContext(store.conn)
+    context.prefetch(light_facts(store.conn, [ids["某市学校设备采购1"]]))
+    (buyer_winner,) = context._fetched
+    pair = (*buyer_winner, "procurement")
+    assert sorted(context.projects_of(pair)) == sorted([ids["某市学校设备采购1"], ids["某市学校设备采购2"]])
+    # the buyer's award to another winner was not read (at 1M notices a buyer has thousands)
+    assert set(context._projects) == {pair}
+    assert context.awards_between(*buyer_winner, Kind.procurement, "2025-01-01", "2025-12-31") == 2
+    other = store.conn.execute("SELECT party_id FROM parties WHERE name = '另一家科技有限公司'").fetchone()[0]
+    assert context.awards_between(buyer_winner[0], other, Kind.procurement, "2025-01-01", "2025-12-31") == 1
+
+
+def test_a_store_from_before_the_covering_party_index_gets_it_and_keeps_its_flags(store, tmp_path):
+    put(store, tmp_path, Kind.procurement, award(1, "2025-02-01") + award(2, "2025-03-01"), "a.json")
+    store.conn.execute("DROP INDEX project_parties_party_project")
+    store.conn.execute("CREATE INDEX project_parties_party ON project_parties (party_id, role)")  # schema 1's
+    reopened = Store(store.path)
+    reopened.check()
+    names = {r[0] for r in reopened.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                                                 " AND tbl_name = 'project_parties'")}
+    assert "project_parties_party_project" in names and "project_parties_party" not in names
+    put(reopened, tmp_path, Kind.procurement, award(3, "2025-04-01"), "b.json")
+    assert flags(reopened, "X-REPEAT")["某市学校设备采购3"][0] == "flagged"
+    reopened.close()
