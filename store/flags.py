@@ -6,7 +6,9 @@ Two passes, both inside the writing batch's transaction:
   reads one project is evaluated on the freshly compiled project; :func:`write` stores the rows;
 - **across**, at the end of the batch (:func:`update_across`): indicators that compare projects
   (the same winner for the same buyer, parcels of the same county, year and use) are evaluated for
-  the batch's projects *and* for the projects they are compared with, whose result may have moved.
+  the batch's projects *and* for the projects they are compared with, whose result may have moved:
+  a parcel's group, and of a buyer–winner pair the projects whose look-back window (``lookback``,
+  365 days for X-REPEAT) holds an award of the batch.
   Their facts are read from the compiled tables (no second compilation), and a :class:`StoreContext`
   answers the comparisons with one query per 250 buyer–winner pairs (their awards, which also name
   the projects of the same pairs) and one per parcel group (an index range). The projects compared
@@ -20,9 +22,10 @@ keeps the time a status was first reached when only the sentence changes (a four
 
 from __future__ import annotations
 
+import bisect
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -128,6 +131,7 @@ class StoreContext:
         self._pairs: dict[tuple[str, str, str], list[date]] = {}
         self._fetched: set[tuple[str, str]] = set()  # (buyer, winner) pairs read, every kind (a missing key: no award)
         self._projects: dict[tuple[str, str, str], list[str]] = {}  # pair → its projects (award or not)
+        self._award_day: dict[tuple[str, str, str, str], date | None] = {}  # (*pair, project) → its award day
         self._groups: dict[tuple[str, int, str], list[tuple[str, Decimal]]] = {}
 
     # only our enum values and '?' marks are formatted in. CROSS JOIN fixes the order (the pairs, the buyer's
@@ -167,20 +171,39 @@ class StoreContext:
             for buyer, winner, kind, pid, at in self.conn.execute(sql, [x for pair in chunk for x in pair]):
                 days = found.setdefault((buyer, winner, kind), [])
                 self._projects.setdefault((buyer, winner, kind), []).append(pid)
-                if (d := _day(at)) is not None:
+                self._award_day[(buyer, winner, kind, pid)] = d = _day(at)
+                if d is not None:
                     days.append(d)
         for key, days in found.items():
             self._pairs[key] = sorted(days)
         self._fetched.update(todo)
 
-    def pair_projects(self, facts: Facts) -> set[str]:
-        """The projects of the buyer–winner pairs of ``facts`` (read by :meth:`prefetch`)."""
+    def pair_neighbours(self, batch: Sequence[Facts], reach: Mapping[str, int | None]) -> set[str]:
+        """The other projects of the buyer–winner pairs of ``batch`` whose result may have moved (read by
+        :meth:`prefetch`). ``reach``: per area, the longest window (days) a pair indicator looks back from
+        a project's own award (``Indicator.lookback``), or None when some indicator has no such bound.
+        Within a bound, a project is affected only when an award of the batch in the pair falls in its
+        window: a new award changes the counts of later awards only (none, when notices arrive in order)."""
+        ids = {f.project.id for f in batch}
         out: set[str] = set()
-        for b in facts.project.parties:
-            if b.role.value in _BUYER_ROLES:
-                for w in facts.project.parties:
-                    if w.role.value in _WINNER_ROLES:
-                        out.update(self._projects.get((b.party_id, w.party_id, facts.kind.value), ()))
+        for pair in {(b.party_id, w.party_id, f.kind.value) for f in batch for b in f.project.parties
+                     if b.role.value in _BUYER_ROLES for w in f.project.parties if w.role.value in _WINNER_ROLES}:
+            members = self._projects.get(pair, [])
+            days = reach.get(pair[2])
+            if days is None:
+                out.update(members)
+                continue
+            changed = sorted(d for pid in members if pid in ids
+                             if (d := self._award_day.get((*pair, pid))) is not None)
+            if not changed:
+                continue  # no award of the batch in this pair: no count of it moved
+            for pid in members:
+                day = self._award_day.get((*pair, pid))
+                if pid in ids or day is None:
+                    continue
+                i = bisect.bisect_left(changed, day - timedelta(days=days))
+                if i < len(changed) and changed[i] <= day:  # a changed award in [day - window, day]
+                    out.add(pid)
         return out
 
     def awards_between(self, buyer_id: str, winner_id: str, kind: Kind, start: str, end: str) -> int:
@@ -275,6 +298,18 @@ Pair = tuple[str, str, str]  # buyer, winner, kind
 Group = tuple[str, int, str]  # county, year, land use
 
 
+def _pair_reach(table: Thresholds) -> dict[str, int | None]:
+    """Per area, how far back (days) the pair indicators look from a project's award: the largest
+    ``lookback`` threshold any area, method or province gives them; None when one has no lookback."""
+    out: dict[str, int | None] = {}
+    for kind in Kind:
+        inds = applicable(kind, "across")
+        bounded = [ind for ind in inds if ind.lookback]
+        out[kind.value] = (int(max(table.largest(ind, ind.lookback) for ind in bounded))  # type: ignore[arg-type]
+                           if bounded and len(bounded) == len(inds) else None)
+    return out
+
+
 def comparison_keys(conn: sqlite3.Connection, project_ids: Sequence[str]) -> tuple[set[Pair], set[Group]]:
     """The buyer–winner pairs and parcel groups ``project_ids`` have in the store: read before a batch
     rewrites them, so that :func:`update_across` also revisits the projects of a pair or group a
@@ -314,7 +349,8 @@ def update_across(conn: sqlite3.Connection, project_ids: Sequence[str], seen_at:
     every = list(light_facts(conn, sorted(set(project_ids))))
     context.prefetch(every)
     known = {f.project.id for f in every}
-    related = set().union(*(context.pair_projects(f) | context.group_projects(f) for f in every))
+    related = context.pair_neighbours(every, _pair_reach(table))
+    related.update(*(context.group_projects(f) for f in every))
     if before is not None:
         old_pairs, old_groups = before
         context.prefetch_pairs(old_pairs)

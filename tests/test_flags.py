@@ -148,3 +148,60 @@ def test_a_store_from_before_the_covering_party_index_gets_it_and_keeps_its_flag
     put(reopened, tmp_path, Kind.procurement, award(3, "2025-04-01"), "b.json")
     assert flags(reopened, "X-REPEAT")["某市学校设备采购3"][0] == "flagged"
     reopened.close()
+
+
+def test_only_the_pair_projects_whose_window_holds_a_new_award_are_revisited(store, tmp_path):
+    from store.flags import StoreContext, _pair_reach, light_facts, thresholds
+
+    put(store, tmp_path, Kind.procurement, award(1, "2025-02-01") + award(2, "2025-03-01") + award(3, "2026-06-01"),
+        "a.json")
+    ids = dict(store.conn.execute("SELECT title, project_id FROM projects"))
+    reach = _pair_reach(thresholds(None))
+    assert reach["procurement"] == 365
+    # in order: a new award later than every other changes no other project's count
+    put(store, tmp_path, Kind.procurement, award(4, "2026-07-01"), "b.json")
+    context = StoreContext(store.conn)
+    four = store.conn.execute("SELECT project_id FROM projects WHERE title = '某市学校设备采购4'").fetchone()[0]
+    batch = list(light_facts(store.conn, [four]))
+    context.prefetch(batch)
+    assert context.pair_neighbours(batch, reach) == set()
+    # out of order: an award of 2025-08-01 is in the windows of the 2026-06-01 and 2026-07-01 projects
+    # (365 days back from each), not of the two before it
+    put(store, tmp_path, Kind.procurement, award(5, "2025-08-01"), "c.json")
+    five = store.conn.execute("SELECT project_id FROM projects WHERE title = '某市学校设备采购5'").fetchone()[0]
+    context = StoreContext(store.conn)
+    batch = list(light_facts(store.conn, [five]))
+    context.prefetch(batch)
+    ids = dict(store.conn.execute("SELECT title, project_id FROM projects"))
+    assert context.pair_neighbours(batch, reach) == {ids["某市学校设备采购3"], ids["某市学校设备采购4"]}
+    # without a bound every project of the pair is revisited
+    assert context.pair_neighbours(batch, {"procurement": None}) == set(ids.values())  # the batch's own too
+
+
+def test_awards_arriving_in_any_order_give_the_results_of_one_batch(tmp_path):
+    """The narrowed revisits (a pair's projects whose window holds a changed award) must give what
+    evaluating every project at once gives, whatever order and batching the awards come in."""
+    import random
+
+    rng = random.Random(11)
+    rows: list[dict[str, Any]] = []
+    for n in range(1, 19):
+        day = f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.7 else \
+            f"2026-{rng.randint(1, 6):02d}-{rng.randint(1, 28):02d}"
+        rows += award(n, day, buyer=rng.choice(["某市教育局", "某市卫生健康委员会"]),
+                      winner=rng.choice(["某科技有限公司", "另一家科技有限公司"]))
+    whole = Store(tmp_path / "whole.db")
+    whole.init()
+    put(whole, tmp_path, Kind.procurement, rows, "all.json")
+    expected = flags(whole, "X-REPEAT")
+    whole.close()
+    assert {s for s, _w in expected.values()} >= {"flagged", "clear"}
+    for order in range(3):
+        projects = [rows[i:i + 2] for i in range(0, len(rows), 2)]
+        random.Random(order).shuffle(projects)
+        store = Store(tmp_path / f"order{order}.db")
+        store.init()
+        for i in range(0, len(projects), 4):  # batches of four projects, in a shuffled order
+            put(store, tmp_path, Kind.procurement, [r for p in projects[i:i + 4] for r in p], f"o{order}-{i}.json")
+        assert flags(store, "X-REPEAT") == expected, f"order {order}"
+        store.close()

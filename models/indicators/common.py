@@ -42,7 +42,7 @@ _BUYER_ROLE = {Kind.procurement: "buyer", Kind.tender: "tenderer", Kind.state_as
 
 
 @indicator(
-    code="X-REPEAT", kinds=tuple(_BUYER_ROLE), scope="across",
+    code="X-REPEAT", kinds=tuple(_BUYER_ROLE), scope="across", lookback="window_days",
     name=("同一采购人反复授予同一供应商", "The same winner, again and again, for the same buyer"),
     definition=("同一采购人（招标人、转让方）在 365 天内将 3 个或更多项目授予同一中标人（受让方），本项目为其中之一。",
                 "The same buyer (tenderer, transferor) awarded 3 or more projects to the same winner (transferee) "

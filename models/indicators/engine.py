@@ -89,6 +89,10 @@ class Indicator:
     rule: Rule | None = None
     across: AcrossRule | None = None  # set instead of rule when the indicator compares projects
     scope: Literal["project", "across"] = "project"
+    # an across indicator whose result reads only the awards of its buyer–winner pairs dated within a
+    # window that ends at its own award: the threshold giving the window's days. The store then
+    # re-evaluates a pair's other projects only when a changed award falls in their window.
+    lookback: str | None = None
 
     def evaluate(self, facts: Facts, params: Params, context: Context | None = None) -> Result:
         if self.across is not None:
@@ -104,17 +108,20 @@ REGISTRY: dict[str, Indicator] = {}
 
 def indicator(*, code: str, kinds: Iterable[Kind], name: tuple[str, str], definition: tuple[str, str],
               inputs: Iterable[str], basis: str, thresholds: Mapping[str, Any] | None = None,
-              scope: Literal["project", "across"] = "project") -> Callable[[Any], Any]:
+              scope: Literal["project", "across"] = "project", lookback: str | None = None) -> Callable[[Any], Any]:
     """Register the decorated function as the rule of a new indicator (declaration beside its rule)."""
 
     def register(fn: Any) -> Any:
         if code in REGISTRY:
             raise ValueError(f"indicator {code} is declared twice")
+        if lookback is not None and (scope != "across" or lookback not in (thresholds or {})):
+            raise ValueError(f"indicator {code}: lookback must name one of its thresholds (an across indicator)")
         REGISTRY[code] = Indicator(
             code=code, kinds=tuple(kinds), name_zh=name[0], name_en=name[1], definition_zh=definition[0],
             definition_en=definition[1], inputs=tuple(inputs), basis=basis,
             thresholds={k: Decimal(str(v)) for k, v in (thresholds or {}).items()},
-            rule=fn if scope == "project" else None, across=fn if scope == "across" else None, scope=scope)
+            rule=fn if scope == "project" else None, across=fn if scope == "across" else None, scope=scope,
+            lookback=lookback)
         return fn
 
     return register
@@ -155,6 +162,19 @@ class Thresholds:
         if params is None:
             params = self._memo[key] = self._merge(ind, kind, method, province)
         return params
+
+    def largest(self, ind: Indicator, name: str) -> Decimal:
+        """The largest value threshold ``name`` of ``ind`` takes for any area, method or province
+        (its default and every override in the file)."""
+        found = [ind.thresholds[name]]
+        section = self.table.get(ind.code, {})
+        if name in section and not isinstance(section[name], dict):
+            found.append(Decimal(str(section[name])))
+        for layer in ("kind", "method", "province"):
+            for values in section.get(layer, {}).values():
+                if isinstance(values, dict) and name in values:
+                    found.append(Decimal(str(values[name])))
+        return max(found)
 
     def _merge(self, ind: Indicator, kind: Kind, method: str | None, province: str | None) -> Params:
         values = dict(ind.thresholds)
