@@ -144,7 +144,8 @@ def test_a_store_from_before_the_covering_party_index_gets_it_and_keeps_its_flag
     reopened.check()
     names = {r[0] for r in reopened.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
                                                  " AND tbl_name = 'project_parties'")}
-    assert "project_parties_party_project" in names and "project_parties_party" not in names
+    assert "project_parties_party_project" in names
+    assert "project_parties_party" not in names
     put(reopened, tmp_path, Kind.procurement, award(3, "2025-04-01"), "b.json")
     assert flags(reopened, "X-REPEAT")["某市学校设备采购3"][0] == "flagged"
     reopened.close()
