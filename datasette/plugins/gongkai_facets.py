@@ -58,7 +58,8 @@ def without_repeated_facets(query: bytes, shown: list[Any]) -> bytes | None:
     return b"&".join(kept) if dropped else None
 
 
-@hookimpl
+# tryfirst: applied first, so inside the guard (gongkai_guard.py), which sees the request as sent
+@hookimpl(tryfirst=True)
 def asgi_wrapper(datasette: Any) -> Callable[[App], App]:
     def wrap(app: App) -> App:
         async def facets_once(scope: Scope, receive: Any, send: Any) -> None:

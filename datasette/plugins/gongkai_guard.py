@@ -348,7 +348,9 @@ class Guard:
         return sender
 
 
-@hookimpl
+# trylast: called last, so applied last, so the outermost layer whatever other plugins wrap (their
+# rewrites, like gongkai_facets.py's, come after the guard has counted and checked the request)
+@hookimpl(trylast=True)
 def asgi_wrapper(datasette: Any) -> Callable[[Any], Guard]:
     def wrap(app: Any) -> Guard:
         return Guard(app, datasette)
