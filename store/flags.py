@@ -121,7 +121,7 @@ class StoreContext:
 
     :meth:`prefetch` reads the awards of every buyer–winner pair a pass will ask about, 250 pairs
     per query. A pair is read from the buyer's side through the covering index
-    ``project_parties_party`` (party, role, project) and checked against the winner by primary key, so
+    ``project_parties_party_project`` (party, role, project) and checked against the winner by primary key, so
     a query costs the awards of the pairs' buyers in index entries, never a row per award of theirs
     to other winners: reading each buyer's every award (as before) grew with the corpus — at
     1M notices a batch of 2,000 projects read 128,000 award rows for 3,000 that mattered."""
