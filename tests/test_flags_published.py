@@ -132,3 +132,17 @@ def test_flag_queries_are_fast_and_use_indexes(dbs, name):
     assert "USING INDEX" in plan, plan
     assert not re.search(r"SCAN (f|flags)\b(?! USING)", plan), plan  # flags is never read whole
     assert sorted(times)[18] < 0.25  # p95 on the demo data
+
+
+def test_flagged_projects_walks_projects_by_date_and_stops_at_its_limit(dbs):
+    """At 1M notices the query sorted every flagged row before keeping 1,000 (1.5 s time limit, scale
+    bench): it walks the projects newest first through projects_last_published instead, and sorts only
+    the flags of one date (SQLite's "RIGHT PART OF ORDER BY")."""
+    conn = sqlite3.connect(f"file:{dbs['snapshot']}?mode=ro", uri=True)
+    try:
+        plan = [r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + QUERIES["flagged_projects"]["sql"])]
+    finally:
+        conn.close()
+    assert plan[0] == "SCAN p USING INDEX projects_last_published", plan
+    assert "USE TEMP B-TREE FOR RIGHT PART OF ORDER BY" in plan, plan
+    assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
