@@ -95,6 +95,9 @@ def main(argv: list[str] | None = None) -> None:
     scale.add_argument("--site-max-rows", type=int, default=None,
                        help="skip the site builds above this many rows, named in the results (default: never skip)")
     scale.add_argument("--work", type=Path, default=None, help="scratch directory (default: the system's temp)")
+    scale.add_argument("--keep", action="store_true",
+                       help="keep the scratch directory (store, snapshot, indexes) for later measurements; "
+                            "its path is printed")
     args = parser.parse_args(argv)
     figures: list[Figure] = []
     for name in args.names or list(DEFAULT):

@@ -39,6 +39,7 @@ names its target (issue 11) and whether it is met. Whoosh is skipped above
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -328,6 +329,16 @@ def _verify_figures(db: Path, site: Path | None) -> list[Figure]:
 
 # -- the benchmark -------------------------------------------------------------------------------------------
 
+def _scratch(work: Path | None, *, keep: bool) -> contextlib.AbstractContextManager[str]:
+    """The run's scratch directory: removed at the end unless ``--keep`` (a 1M run takes two hours;
+    its store and snapshot then serve later measurements without a second run)."""
+    if keep:
+        path = tempfile.mkdtemp(prefix="gongkai-scale-", dir=work)
+        print(f"-- scratch directory kept: {path}", flush=True)
+        return contextlib.nullcontext(path)
+    return tempfile.TemporaryDirectory(prefix="gongkai-scale-", dir=work)
+
+
 def bench_scale(a: argparse.Namespace) -> list[Figure]:
     rows: int = a.rows
     n_q: int = getattr(a, "queries", None) or MIN_QUERIES  # the CLI refuses < 200; tests ask for fewer
@@ -358,7 +369,7 @@ def bench_scale(a: argparse.Namespace) -> list[Figure]:
                 "load_average_at_start": load_start, "load_average_now": os.getloadavg(),
                 "rss_mb_by_stage_start": stages, "python": sys.version.split()[0],
                 "sqlite": sqlite3.sqlite_version, "when": time.strftime("%Y-%m-%d %H:%M:%S %Z")}
-    with tempfile.TemporaryDirectory(prefix="gongkai-scale-", dir=getattr(a, "work", None)) as tmp:
+    with _scratch(getattr(a, "work", None), keep=bool(getattr(a, "keep", False))) as tmp:
         t = Path(tmp)
         stage("generate")
         s = time.perf_counter()
