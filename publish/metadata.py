@@ -58,6 +58,8 @@ ZH_COLUMNS = {
     "since": "本状态起始时间", "indicator_name": "风险指标名称", "flag_count": "风险提示数",
     "definition": "定义", "definition_en": "英文定义", "basis": "依据", "op": "操作", "leaf": "日志叶（JSON）",
     "kinds": "领域", "projects": "项目数", "flagged_projects": "有风险提示的项目数", "rate": "风险提示率（%）",
+    "buyer": "采购人", "awarded_projects": "中标项目数", "suppliers": "供应商数", "total_fen": "中标总额（分）",
+    "largest_fen": "最大单笔（分）", "winner_id": "中标人编号", "winner": "中标人", "wins": "中标次数",
 }
 _NAME_COLUMNS = {"kind_name": "Area, by name (facet).", "notice_type_name": "Stage, by name (facet).",
                  "province_name": "Province, by name (facet).", "status_name": "Lifecycle status, by name (facet).",
