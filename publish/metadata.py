@@ -60,6 +60,7 @@ ZH_COLUMNS = {
     "kinds": "领域", "projects": "项目数", "flagged_projects": "有风险提示的项目数", "rate": "风险提示率（%）",
     "buyer": "采购人", "awarded_projects": "中标项目数", "suppliers": "供应商数", "total_fen": "中标总额（分）",
     "largest_fen": "最大单笔（分）", "winner_id": "中标人编号", "winner": "中标人", "wins": "中标次数",
+    "filter_column": "筛选列", "filter_value": "筛选值", "facet": "分面列", "count": "行数",
 }
 _NAME_COLUMNS = {"kind_name": "Area, by name (facet).", "notice_type_name": "Stage, by name (facet).",
                  "province_name": "Province, by name (facet).", "status_name": "Lifecycle status, by name (facet).",
