@@ -114,3 +114,13 @@ def test_the_compile_figures_leave_the_store_as_it_was(tmp_path):
     st = store.db.Store(tmp_path / "g.db")
     assert st.conn.execute("SELECT * FROM flags ORDER BY project_id, indicator").fetchall() == flags_before
     st.close()
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_the_scratch_directory_is_kept_only_when_asked(tmp_path, capsys, keep):
+    from bench.scale import _scratch
+
+    with _scratch(tmp_path, keep=keep) as scratch:
+        (tmp_path / scratch / "gongkai.db").write_bytes(b"")
+    assert (tmp_path / scratch / "gongkai.db").exists() is keep
+    assert (f"kept: {scratch}" in capsys.readouterr().out) is keep
